@@ -1,0 +1,3 @@
+"""Flowbridge: cross-department collaboration, process engine and process mining."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,16 @@
+"""URL map: pages per app, the JSON API under /api/, the admin, language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from flowbridge.api import api
+
+urlpatterns = [
+    path("", include("flowbridge.core.urls")),
+    path("accounts/", include("flowbridge.accounts.urls")),
+    path("", include("flowbridge.org.urls")),
+    path("responsibility/", include("flowbridge.responsibility.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
