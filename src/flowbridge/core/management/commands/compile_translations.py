@@ -1,6 +1,9 @@
-"""Compile every ``locale/*/LC_MESSAGES/*.po`` under the package to ``.mo``.
+"""Compile the translation catalogues under the package to ``django.mo``.
 
-Pure Python (polib), so set-up needs no GNU gettext on the machine.
+An app may split its catalogue into several ``.po`` files in one
+``LC_MESSAGES`` folder (``django.po``, ``services.po``, …) so that areas of
+an app keep their own file; they are merged into the one ``django.mo`` that
+Django reads. Pure Python (polib): set-up needs no GNU gettext.
 """
 
 from __future__ import annotations
@@ -13,21 +16,30 @@ from django.core.management.base import BaseCommand
 
 import flowbridge
 
-# Registered via AppConfig for all apps; this command has no database needs.
 PACKAGE_DIR = Path(flowbridge.__file__).resolve().parent
 
 
+def compile_folder(folder: Path) -> Path:
+    """Merge every ``*.po`` in ``folder`` into ``folder/django.mo``; the first msgid wins."""
+    sources = sorted(folder.glob("*.po"), key=lambda p: (p.name != "django.po", p.name))
+    merged = polib.pofile(str(sources[0]))
+    seen = {(e.msgctxt, e.msgid) for e in merged}
+    for extra in sources[1:]:
+        for entry in polib.pofile(str(extra)):
+            if (entry.msgctxt, entry.msgid) not in seen:
+                merged.append(entry)
+                seen.add((entry.msgctxt, entry.msgid))
+    target = folder / "django.mo"
+    merged.save_as_mofile(str(target))
+    return target
+
+
 class Command(BaseCommand):
-    help = "Compile the translation catalogues (.po → .mo)."
+    help = "Compile the translation catalogues (.po → django.mo)."
     requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = 0
-        for po_path in sorted(PACKAGE_DIR.glob("**/locale/*/LC_MESSAGES/*.po")):
-            mo_path = po_path.with_suffix(".mo")
-            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                continue
-            catalogue = polib.pofile(str(po_path))
-            catalogue.save_as_mofile(str(mo_path))
-            count += 1
-        self.stdout.write(f"compiled {count} catalogue(s)")
+        folders = sorted({p.parent for p in PACKAGE_DIR.glob("**/locale/*/LC_MESSAGES/*.po")})
+        for folder in folders:
+            compile_folder(folder)
+        self.stdout.write(f"compiled {len(folders)} catalogue(s)")
