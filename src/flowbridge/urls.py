@@ -7,7 +7,7 @@ from flowbridge.api import api
 
 urlpatterns = [
     path("", include("flowbridge.core.urls")),
-    path("accounts/", include("flowbridge.accounts.urls")),
+    path("", include("flowbridge.accounts.urls")),  # /accounts/login/ and /me/
     path("", include("flowbridge.org.urls")),
     path("responsibility/", include("flowbridge.responsibility.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "flowbridge.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from flowbridge.accounts import rules
+
+        rules.install()

@@ -7,25 +7,30 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from flowbridge.accounts.models import ApiToken
 from flowbridge.core import clock
 
-TOKEN_PREFIX = "fb_"
+TOKEN_PREFIX = "fb_"  # noqa: S105 (a marker, not a secret)
 
 
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(user: AbstractBaseUser, name: str, valid_for: timedelta | None = None) -> str:
-    """Create a token for ``user`` and return it; this is the only time it is visible."""
+def create_token_record(
+    user: Any, name: str, valid_for: timedelta | None = None
+) -> tuple[ApiToken, str]:
+    """Store a new token for ``user``; return the record and the token itself.
+
+    No permission check or audit entry: call ``accounts.services.create_token``
+    for that. The token is returned only here and never stored in clear.
+    """
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
-    ApiToken.objects.create(
+    token = ApiToken.objects.create(
         user=user,
         name=name,
         prefix=raw[:10],
@@ -33,12 +38,17 @@ def issue_token(user: AbstractBaseUser, name: str, valid_for: timedelta | None =
         created_at=now,
         expires_at=now + valid_for if valid_for else None,
     )
-    return raw
+    return token, raw
+
+
+def issue_token(user: Any, name: str, valid_for: timedelta | None = None) -> str:
+    """Create a token for ``user`` and return it; this is the only time it is visible."""
+    return create_token_record(user, name, valid_for)[1]
 
 
 def user_for_token(raw: str) -> Any | None:
     """The active user a token belongs to, or None for an unknown, revoked or expired token."""
-    if not raw.startswith(TOKEN_PREFIX):
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_digest(raw)).first()
     now = clock.now()
