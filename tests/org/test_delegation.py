@@ -96,7 +96,7 @@ def test_long_cycle_needs_a_common_day(people: dict[str, Person]) -> None:
 
 
 def test_pairwise_overlap_without_common_day_is_no_cycle(people: dict[str, Person]) -> None:
-    """Each pair overlaps but no day is shared by all three: a per-pair check would wrongly refuse."""
+    """Each pair overlaps but no day is common to all three; a per-pair check would refuse."""
     a, b, c = people["a"], people["b"], people["c"]
     services.add_delegation(None, a, b, D(2026, 3, 1), D(2026, 3, 3))
     services.add_delegation(None, b, c, D(2026, 3, 3), D(2026, 3, 5))

@@ -72,7 +72,7 @@ def test_departments_without_liaison_skip_company_and_management() -> None:
     company = make_department("acme", kind=DepartmentKind.COMPANY)
     make_department("gm", kind=DepartmentKind.MANAGEMENT, parent=company)
     div = make_department("div", kind=DepartmentKind.DIVISION, parent=company)
-    rnd = make_department("rnd", parent=div)
+    make_department("rnd", parent=div)
     mkt = make_department("mkt", parent=div)
     services.set_liaisons(None, mkt, [make_person("m", mkt)])
     assert {d.code for d in services.departments_without_liaison()} == {"div", "rnd"}
