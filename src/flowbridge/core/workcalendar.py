@@ -357,3 +357,26 @@ class WorkingCalendar:
                     total += overlap
             day += timedelta(days=1)
         return total
+
+
+# ---------------------------------------------------------------- reading input
+
+
+def parse_day(text: str, where: str = "") -> date:
+    """A date written ``YYYY-MM-DD``; anything else is refused with a clear message."""
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        message = _("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": text}
+        raise InvalidInput(message, [Problem(message, where=where)]) from None
+
+
+def parse_moment(text: str, where: str = "") -> datetime:
+    """An ISO 8601 moment (``2026-09-30T17:00``, optionally with an offset); a date means 00:00."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        message = _("“%(value)s” is not a date and time; write e.g. 2026-09-30T17:00.") % {
+            "value": text
+        }
+        raise InvalidInput(message, [Problem(message, where=where)]) from None
