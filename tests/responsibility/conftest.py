@@ -39,9 +39,13 @@ def _user(username: str, department: Department, role: str | None = None) -> Abs
 
 @pytest.fixture
 def company(db: None) -> Company:
-    root = Department.objects.create(code="acme", name="公司", name_en="ACME", kind=DepartmentKind.COMPANY)
+    root = Department.objects.create(
+        code="acme", name="公司", name_en="ACME", kind=DepartmentKind.COMPANY
+    )
 
-    def dept(code: str, name: str, name_en: str, order: int, kind: str = DepartmentKind.DEPARTMENT) -> Department:
+    def dept(
+        code: str, name: str, name_en: str, order: int, kind: str = DepartmentKind.DEPARTMENT
+    ) -> Department:
         return Department.objects.create(
             code=code, name=name, name_en=name_en, sort_order=order, kind=kind, parent=root
         )

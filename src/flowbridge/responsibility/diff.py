@@ -43,7 +43,7 @@ class StepMove:
 
 @dataclass(frozen=True)
 class CellChange:
-    """Department ``department`` in step ``step_code`` went from ``old`` to ``new`` (None = no part)."""
+    """In step ``step_code``, ``department`` went from part ``old`` to ``new`` (None: no part)."""
 
     step_code: str
     step_name: str
@@ -92,7 +92,7 @@ class VersionDiff:
 
     @property
     def summary(self) -> str:
-        """``+2 −1 ~3``: additions, removals and changes (steps and cells)."""
+        """E.g. ``+2 \u22121 ~3``: additions, removals and changes (steps and cells)."""
         return f"+{self.added} \u2212{self.removed} ~{self.changed}"
 
     @property

@@ -1,4 +1,4 @@
-"""Reading a version as a matrix: steps × departments, the part in each cell."""
+"""Reading a version as a matrix: steps by departments, the part in each cell."""
 
 from __future__ import annotations
 

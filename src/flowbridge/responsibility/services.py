@@ -81,9 +81,7 @@ def _write(
         note=note[:300],
     )
     rows = ResponsibilityStep.objects.bulk_create(
-        ResponsibilityStep(
-            version=version, code=s.code, position=i, name=s.name, name_en=s.name_en
-        )
+        ResponsibilityStep(version=version, code=s.code, position=i, name=s.name, name_en=s.name_en)
         for i, s in enumerate(steps, 1)
     )
     ResponsibilityAssignment.objects.bulk_create(
@@ -230,7 +228,9 @@ def _step_index(steps: list[StepSpec], step_code: str) -> int:
     for index, step in enumerate(steps):
         if step.code == step_code:
             return index
-    raise _refuse([Problem(_('no step with code "%(code)s"') % {"code": step_code}, where=step_code)])
+    raise _refuse(
+        [Problem(_('no step with code "%(code)s"') % {"code": step_code}, where=step_code)]
+    )
 
 
 def _without(step: StepSpec, department: Department) -> StepSpec:
@@ -250,7 +250,7 @@ def _without(step: StepSpec, department: Department) -> StepSpec:
 
 
 def with_part(step: StepSpec, department: Department, part: Part | None) -> StepSpec:
-    """``step`` with ``department`` playing ``part`` (None: no part); other departments untouched."""
+    """``step`` with ``department`` playing ``part`` (None: no part); others untouched."""
     step = _without(step, department)
     if part == Part.RESPONSIBLE:
         return replace(step, responsible=department)
@@ -267,7 +267,8 @@ def responsible_taken_message(step: StepSpec) -> str:
     assert step.responsible is not None
     return _(
         'step "%(step)s" already has a responsible department: %(department)s. Make '
-        "%(department)s a collaborator first, or use \u201cmake responsible\u201d, which swaps them."
+        "%(department)s a collaborator first, or use \u201cmake responsible\u201d, "
+        "which swaps them."
     ) % {"step": step.name, "department": step.responsible.name}
 
 
@@ -289,7 +290,9 @@ def set_cell(
         step = current[index]
         taken = step.responsible is not None and step.responsible.pk != department.pk
         if part == Part.RESPONSIBLE and taken:
-            problem = Problem(responsible_taken_message(step), where=step_code, column="responsible")
+            problem = Problem(
+                responsible_taken_message(step), where=step_code, column="responsible"
+            )
             raise InvalidInput(problem.message, problems=[problem])
         changed = list(current)
         changed[index] = with_part(step, department, part)
@@ -307,7 +310,7 @@ def set_responsible(
     base_version: int,
     note: str = "",
 ) -> ResponsibilityVersion:
-    """Make ``department`` responsible for ``step_code``; the previous one becomes a collaborator."""
+    """Make ``department`` responsible for ``step_code``; the previous one collaborates."""
 
     def build(current: list[StepSpec]) -> list[StepSpec]:
         index = _step_index(current, step_code)
@@ -325,4 +328,7 @@ def set_responsible(
 
 def check_process_code(code: str) -> list[Problem]:
     """Problems of a new process code alone (used by forms before steps exist)."""
-    return [Problem(i.message, where=code, column=i.field) for i in code_issues(code, _("process"), "process_code", None)]
+    return [
+        Problem(i.message, where=code, column=i.field)
+        for i in code_issues(code, _("process"), "process_code", None)
+    ]

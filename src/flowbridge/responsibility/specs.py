@@ -125,7 +125,7 @@ def steps_of(version: ResponsibilityVersion) -> list[StepSpec]:
 
 
 def same_steps(a: list[StepSpec], b: list[StepSpec]) -> bool:
-    """Whether two step lists say the same thing (order of steps matters, order within a group not)."""
+    """Whether two step lists say the same (step order matters, order within a group not)."""
     return [_key(s) for s in a] == [_key(s) for s in b]
 
 

@@ -49,7 +49,9 @@ def code_issues(code: str, what: str, field: str, index: int | None) -> list[Iss
     if not code:
         return [Issue(index, field, _("%(what)s code is empty") % {"what": what})]
     if len(code) > CODE_MAX:
-        return [Issue(index, field, _("code \"%(code)s\" is longer than 40 characters") % {"code": code})]
+        return [
+            Issue(index, field, _('code "%(code)s" is longer than 40 characters') % {"code": code})
+        ]
     if not SLUG.match(code):
         message = _('code "%(code)s" may only contain letters, digits, "-" and "_"')
         return [Issue(index, field, message % {"code": code})]
@@ -69,7 +71,11 @@ def issues(process_code: str, steps: Sequence[StepSpec | StepDraft]) -> list[Iss
         if draft.code in first_seen:
             message = _('duplicate step code "%(code)s" (also step %(other)s)')
             found.append(
-                Issue(index, "step_code", message % {"code": draft.code, "other": first_seen[draft.code] + 1})
+                Issue(
+                    index,
+                    "step_code",
+                    message % {"code": draft.code, "other": first_seen[draft.code] + 1},
+                )
             )
         elif draft.code:
             first_seen[draft.code] = index
@@ -107,14 +113,20 @@ def _part_issues(index: int, draft: StepDraft, known: set[int]) -> list[Issue]:
     for department, part in draft.parts:
         field = PART_FIELD[str(part)]
         if isinstance(department, str):
-            found.append(Issue(index, field, _('unknown department "%(name)s"') % {"name": department}))
+            found.append(
+                Issue(index, field, _('unknown department "%(name)s"') % {"name": department})
+            )
             continue
         if department.pk is None or department.pk not in known:
-            found.append(Issue(index, field, _('unknown department "%(name)s"') % {"name": department.name}))
+            found.append(
+                Issue(index, field, _('unknown department "%(name)s"') % {"name": department.name})
+            )
             continue
         key = department.code
         if key in seen and (seen[key] != str(part) or part != Part.RESPONSIBLE):
-            message = _('department "%(name)s" appears twice in this step (%(first)s and %(second)s)')
+            message = _(
+                'department "%(name)s" appears twice in this step (%(first)s and %(second)s)'
+            )
             found.append(
                 Issue(
                     index,
