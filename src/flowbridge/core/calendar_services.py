@@ -7,11 +7,14 @@ transaction with an audit entry. Only system admins change the calendar.
 
 from __future__ import annotations
 
+import calendar as gregorian
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from flowbridge.core import audit, clock
@@ -22,6 +25,7 @@ from flowbridge.core.workcalendar import (
     DEFAULT_PERIODS,
     DEFAULT_TIMEZONE,
     SUPPORTED_YEARS,
+    DayInfo,
     WorkingCalendar,
     parse_timezone,
     period_problems,
@@ -57,6 +61,48 @@ def company_calendar() -> WorkingCalendar:
         overrides=overrides,
         confirmed_years=list(confirmed),
     )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of a month view: what the calendar says, and the override's reason."""
+
+    info: DayInfo
+    reason: str
+
+    @property
+    def date(self) -> date:
+        return self.info.date
+
+
+def holiday_language() -> str:
+    """The ``holidays`` package's language matching the active interface language."""
+    return "zh_CN" if (get_language() or "zh-hans").startswith("zh") else "en_US"
+
+
+def month_days(year: int, month: int, calendar: WorkingCalendar | None = None) -> list[CalendarDay]:
+    """Every day of a month; raises CalendarYearUnavailable for a year without official data."""
+    problems = []
+    if not 1900 <= year <= 2200:
+        problems.append(Problem(_("Give a year between 1900 and 2200."), where="year"))
+    if not 1 <= month <= 12:
+        problems.append(Problem(_("Give a month between 1 and 12."), where="month"))
+    if problems:
+        raise InvalidInput(_("There is no such month."), problems)
+    calendar = calendar or company_calendar()
+    calendar.check_year(year)
+    reasons = dict(
+        CalendarOverride.objects.filter(date__year=year, date__month=month).values_list(
+            "date", "reason"
+        )
+    )
+    language = holiday_language()
+    return [
+        CalendarDay(
+            calendar.day_info(date(year, month, d), language), reasons.get(date(year, month, d), "")
+        )
+        for d in range(1, gregorian.monthrange(year, month)[1] + 1)
+    ]
 
 
 def _check(actor: Any, model: type) -> None:
