@@ -14,7 +14,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -38,18 +37,6 @@ DESKTOP = {"width": 1280, "height": 900}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 SignIn = Callable[..., Page]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def static_root() -> Path:
-    """Create STATIC_ROOT before the live server loads its middleware.
-
-    WhiteNoise warns (an error under pytest) when STATIC_ROOT does not exist, as
-    in a fresh clone; the files themselves come from the app folders (finders).
-    """
-    root = Path(settings.STATIC_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 @pytest.fixture
