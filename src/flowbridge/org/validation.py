@@ -181,10 +181,12 @@ def department_parent_issues(
     ]
 
 
-def liaison_issues(department: str, people: Sequence[tuple[Hashable, str]]) -> list[Issue]:
-    """At most two liaisons, each named once; ``people`` are (key, name) by position."""
-    issues: list[Issue] = []
+def duplicate_liaison_issues(
+    department: str, people: Sequence[tuple[Hashable, str]]
+) -> list[Issue]:
+    """Each person is named once; ``people`` are (key, name) in position order."""
     keys = [key for key, _label in people]
+    issues: list[Issue] = []
     reported: set[Hashable] = set()
     for key, label in people:
         if keys.count(key) > 1 and key not in reported:
@@ -196,18 +198,26 @@ def liaison_issues(department: str, people: Sequence[tuple[Hashable, str]]) -> l
                     % {"person": label, "department": department},
                 )
             )
-    if len(people) > MAX_LIAISONS:
-        issues.append(
-            Issue(
-                "people",
-                _("department %(department)s already has 2 liaisons: %(names)s")
-                % {
-                    "department": department,
-                    "names": ", ".join(label for _key, label in people[:MAX_LIAISONS]),
-                },
-            )
-        )
     return issues
+
+
+def liaison_count_issues(department: str, people: Sequence[tuple[Hashable, str]]) -> list[Issue]:
+    """At most two liaisons; the message names the two the department keeps."""
+    if len(people) <= MAX_LIAISONS:
+        return []
+    names = ", ".join(label for _key, label in people[:MAX_LIAISONS])
+    return [
+        Issue(
+            "people",
+            _("department %(department)s already has 2 liaisons: %(names)s")
+            % {"department": department, "names": names},
+        )
+    ]
+
+
+def liaison_issues(department: str, people: Sequence[tuple[Hashable, str]]) -> list[Issue]:
+    """Every liaison rule for ``people`` ((key, name) in position order)."""
+    return duplicate_liaison_issues(department, people) + liaison_count_issues(department, people)
 
 
 @dataclass(frozen=True)
