@@ -9,7 +9,7 @@ unique (process, number) constraint backs that up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -30,7 +30,7 @@ from flowbridge.responsibility.models import (
     ResponsibilityStep,
     ResponsibilityVersion,
 )
-from flowbridge.responsibility.specs import StepSpec, same_steps, steps_of
+from flowbridge.responsibility.specs import StepDraft, StepSpec, same_steps, steps_of
 from flowbridge.responsibility.validation import code_issues, validate
 
 __all__ = [
@@ -332,3 +332,35 @@ def check_process_code(code: str) -> list[Problem]:
         Problem(i.message, where=code, column=i.field)
         for i in code_issues(code, _("process"), "process_code", None)
     ]
+
+
+def get_process(code: str) -> CoreProcess:
+    """The process with ``code``, or :class:`NotFound`."""
+    process = CoreProcess.objects.filter(code=code).first()
+    if process is None:
+        raise NotFound(_('No core process with code "%(code)s".') % {"code": code})
+    return process
+
+
+def get_version(process: CoreProcess, number: int) -> ResponsibilityVersion:
+    """Version ``number`` of ``process``, or :class:`NotFound`."""
+    version = process.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound(
+            _("Process %(code)s has no version %(number)s.")
+            % {"code": process.code, "number": number}
+        )
+    return version
+
+
+def specs_from_drafts(process_code: str, drafts: list[StepDraft]) -> list[StepSpec]:
+    """Validate drafts (from a form or the API) and turn them into specs, or refuse."""
+    problems = validate(process_code, drafts)
+    if problems:
+        raise _refuse(problems)
+    return [d.to_spec() for d in drafts]
+
+
+def departments_by_code(codes: Iterable[str]) -> dict[str, Department]:
+    """The departments with these codes, by code (unknown codes are simply absent)."""
+    return {d.code: d for d in Department.objects.filter(code__in=set(codes))}

@@ -21,6 +21,8 @@ from flowbridge.responsibility.specs import StepDraft, StepSpec
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 CODE_MAX = 40
 NAME_MAX = 100
+# Page addresses below /responsibility/ that a process code must not shadow.
+RESERVED_CODES = {"import", "export"}
 
 # The field (and import column) each part is written in.
 PART_FIELD: dict[str, str] = {
@@ -62,6 +64,9 @@ def issues(process_code: str, steps: Sequence[StepSpec | StepDraft]) -> list[Iss
     """Every problem of the steps of process ``process_code``; empty when all is well."""
     drafts = [s if isinstance(s, StepDraft) else StepDraft.of(s) for s in steps]
     found = code_issues(process_code, _("process"), "process_code", None)
+    if process_code.lower() in RESERVED_CODES:
+        message = _('"%(code)s" is a reserved word; choose another process code')
+        found.append(Issue(None, "process_code", message % {"code": process_code}))
     if not drafts:
         found.append(Issue(None, "step_code", _("the process has no steps")))
     known = _existing_department_ids(drafts)
