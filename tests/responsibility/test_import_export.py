@@ -12,13 +12,16 @@ from flowbridge.responsibility.models import CoreProcess, Part, ResponsibilityVe
 from flowbridge.responsibility.specs import steps_of
 from tests.responsibility.conftest import Company
 
-HEADER = "process_code,process_name,process_name_en,step_code,step_name,step_name_en,responsible,collaborators,consulted,informed"
+HEADER = (
+    "process_code,process_name,process_name_en,step_code,step_name,step_name_en,"
+    "responsible,collaborators,consulted,informed"
+)
 
 GOOD = "\n".join(
     [
         HEADER,
         "devel,产品开发,Product development,research,需求调研,,市场部,销售部,,",
-        "devel,,,build,研发实现,,rd,市场部；销售部,,gm",
+        "devel,,,build,研发实现,,rd,市场部\uff1b销售部,,gm",
         "devel,,,feedback,市场反馈,,Sales,研发部、市场部,,",
     ]
 )

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         save = actions.add_parser("export", help="export to OUT.xlsx or OUT.csv")
         save.add_argument("out", type=Path)
         save.add_argument("--process", help="only this process code")
-        save.add_argument("--version", type=int, help="this version of --process (default: current)")
+        save.add_argument("--version", type=int, help="version of --process (default: current)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
@@ -46,9 +46,9 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"no user named {options['username']}")
         try:
-            result = import_table(
-                actor, path.read_bytes(), path.name, dry_run=options["dry_run"], note=options["note"]
-            )
+            data = path.read_bytes()
+            dry_run, note = options["dry_run"], options["note"]
+            result = import_table(actor, data, path.name, dry_run=dry_run, note=note)
         except DomainError as error:
             self.stderr.write(error.message)
             for problem in error.problems:
