@@ -8,6 +8,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self) -> None:
-        from flowbridge.org import rules
+        from flowbridge.org import panels, rules
 
         rules.install()
+        panels.register()
