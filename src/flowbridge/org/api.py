@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -238,7 +238,7 @@ def list_departments(request: HttpRequest) -> QuerySet[Department]:
 
 
 @router.post("/departments", response={201: DepartmentOut})
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Department]:
     departments, people = _refs({"parent": payload.parent}, {"head": payload.head})
     department = services.create_department(
         _actor(request),
@@ -250,7 +250,7 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int,
         head=people["head"],
         sort_order=payload.sort_order,
     )
-    return 201, _department(request, department.code)
+    return Status(201, _department(request, department.code))
 
 
 @router.get("/departments/{code}", response=DepartmentOut)
@@ -276,9 +276,9 @@ def update_department(request: HttpRequest, code: str, payload: DepartmentPatch)
 
 
 @router.delete("/departments/{code}", response={204: None})
-def delete_department(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_department(request: HttpRequest, code: str) -> Status[None]:
     services.delete_department(_actor(request), _department(request, code))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/departments/{code}/recipients", response=list[RecipientOut])
@@ -332,7 +332,7 @@ def list_people(request: HttpRequest, q: str = "", department: str = "") -> Quer
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     departments, _people_found = _refs({"department": payload.department}, {})
     department = departments["department"]
     if department is None:
@@ -353,7 +353,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]
         username=payload.username,
         password=payload.password,
     )
-    return 201, _person(request, person.employee_no)
+    return Status(201, _person(request, person.employee_no))
 
 
 @router.get("/people/{employee_no}", response=PersonOut)
@@ -401,7 +401,7 @@ def list_delegations(
 
 
 @router.post("/delegations", response={201: DelegationOut})
-def create_delegation(request: HttpRequest, payload: DelegationIn) -> tuple[int, Delegation]:
+def create_delegation(request: HttpRequest, payload: DelegationIn) -> Status[Delegation]:
     _found, people = _refs(
         {}, {"employee_no": payload.employee_no, "deputy_employee_no": payload.deputy_employee_no}
     )
@@ -413,17 +413,17 @@ def create_delegation(request: HttpRequest, payload: DelegationIn) -> tuple[int,
     delegation = services.add_delegation(
         _actor(request), person, deputy, payload.starts_on, payload.ends_on, payload.reason
     )
-    return 201, delegation
+    return Status(201, delegation)
 
 
 @router.delete("/delegations/{delegation_id}", response={204: None})
-def delete_delegation(request: HttpRequest, delegation_id: int) -> tuple[int, None]:
+def delete_delegation(request: HttpRequest, delegation_id: int) -> Status[None]:
     rows = visible(_actor(request), Delegation.objects.select_related("person", "deputy"))
     delegation = rows.filter(pk=delegation_id).first()
     if delegation is None:
         raise NotFound(_("delegation %(id)d not found") % {"id": delegation_id})
     services.cancel_delegation(_actor(request), delegation)
-    return 204, None
+    return Status(204, None)
 
 
 # Import / export ------------------------------------------------------------
