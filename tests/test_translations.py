@@ -153,7 +153,7 @@ def extract_all() -> list[Message]:
             messages += python_messages(source, path)
         else:
             messages += template_messages(source, path)
-    return messages
+    return sorted(messages, key=lambda m: (m.path, m.line))
 
 
 def catalogue_entries(app: str) -> dict[tuple[str | None, str], polib.POEntry]:
