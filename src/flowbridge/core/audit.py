@@ -144,8 +144,18 @@ def verify(batch_size: int = 2000) -> Verification:
         expected_seq += 1
         checked += 1
     head = AuditHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != checked or head.entry_hash != prev_hash):
+    if head is not None and head.seq > checked:
         return Verification(
             False, checked, checked + 1, "the newest entries are missing (chain head is ahead)"
         )
+    if head is not None and head.seq < checked:
+        return Verification(
+            False, checked, head.seq + 1, "entries after the chain head were added outside record()"
+        )
+    if head is not None and head.entry_hash != prev_hash:
+        return Verification(
+            False, checked, checked, "the newest entry does not match the chain head"
+        )
+    if head is None and checked:
+        return Verification(False, checked, 1, "the chain head is missing")
     return Verification(True, checked)
