@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from flowbridge.accounts import services
 from flowbridge.accounts.models import ApiToken
@@ -133,15 +134,16 @@ def my_tokens(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.post("/me/tokens", response={201: NewTokenOut}, summary="Create a token; shown once")
-def create_my_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
-    token, raw = services.create_token(request.user, request.user, payload.name, payload.days)
-    return 201, {**_token_out(token), "token": raw}
+def create_my_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    user = signed_in(request)
+    token, raw = services.create_token(user, user, payload.name, payload.days)
+    return Status(201, {**_token_out(token), "token": raw})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
-def revoke_my_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_my_token(request: HttpRequest, token_id: int) -> Status[None]:
     token = get_object_or_404(
         visible(request.user, ApiToken.objects.filter(user=signed_in(request))), pk=token_id
     )
     services.revoke_token(request.user, token)
-    return 204, None
+    return Status(204, None)

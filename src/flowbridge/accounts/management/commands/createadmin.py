@@ -17,6 +17,8 @@ class Command(BaseCommand):
         "Create a system administrator (a superuser; no person record needed). "
         "With --password-stdin the password is read from standard input."
     )
+    # Tests pass a file object as ``stdin``; from the shell it is the process's stdin.
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="", help="user name (default: ask, or 'admin')")
@@ -31,7 +33,7 @@ class Command(BaseCommand):
         username: str = options["username"]
         if options["password_stdin"]:
             username = username or "admin"
-            password = sys.stdin.readline().rstrip("\r\n")
+            password = (options.get("stdin") or sys.stdin).readline().rstrip("\r\n")
         else:
             if not username:
                 username = input("User name [admin]: ").strip() or "admin"
