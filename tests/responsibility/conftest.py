@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import translation
 
 from flowbridge.core.clock import ManualClock
 from flowbridge.org.models import Department, DepartmentKind, Person, PersonRole
 from flowbridge.responsibility import services
 from flowbridge.responsibility.models import ResponsibilityVersion
 from flowbridge.responsibility.specs import StepSpec
+
+
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Messages are asserted in English; test_translations checks the Chinese ones."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @dataclass

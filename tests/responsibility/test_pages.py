@@ -5,7 +5,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from flowbridge.responsibility import exporter, services
+from flowbridge.responsibility import exporter, services, tables
 from flowbridge.responsibility.models import Part, ResponsibilityVersion
 from tests.responsibility.conftest import Company
 
@@ -21,7 +21,7 @@ def test_index_lists_processes(
     page = _signed_in(client, company.employee).get("/responsibility/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-process="complaint"' in html and "客户投诉处理" in html
+    assert 'data-process="complaint"' in html and "Customer complaint handling" in html
 
 
 def test_editor_sees_selects_employee_does_not(
@@ -168,7 +168,7 @@ def test_import_page_preview_confirm_and_refusal(
     _signed_in(client, company.pmo)
     rows = exporter.rows_of([complaint])
     rows[0][9] = "市场部"  # intake: marketing informed instead of gm
-    text = "process_code,process_name,process_name_en,step_code,step_name,step_name_en,responsible,collaborators,consulted,informed\n"
+    text = ",".join(tables.FIELDS) + "\n"
     text += "\n".join(",".join(r) for r in rows)
     preview = client.post(
         "/responsibility/import/", {"file": SimpleUploadedFile("c.csv", text.encode("gb18030"))}

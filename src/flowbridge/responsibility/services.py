@@ -267,8 +267,7 @@ def responsible_taken_message(step: StepSpec) -> str:
     assert step.responsible is not None
     return _(
         'step "%(step)s" already has a responsible department: %(department)s. Make '
-        "%(department)s a collaborator first, or use \u201cmake responsible\u201d, "
-        "which swaps them."
+        "%(department)s a collaborator first, or use 'make responsible', which swaps them."
     ) % {"step": step.name, "department": step.responsible.name}
 
 

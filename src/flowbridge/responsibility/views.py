@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from flowbridge.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -19,13 +20,18 @@ from flowbridge.responsibility import services
 from flowbridge.responsibility.api import export_response
 from flowbridge.responsibility.forms import SWAP, drafts_from_matrix, steps_from_steps_form
 from flowbridge.responsibility.history import history
-from flowbridge.responsibility.importer import import_table
+from flowbridge.responsibility.importer import CHANGED, NEW, UNCHANGED, import_table
 from flowbridge.responsibility.listing import process_summaries
 from flowbridge.responsibility.matrix import COLUMN_KINDS
 from flowbridge.responsibility.models import CoreProcess, Part, ResponsibilityVersion
 from flowbridge.responsibility.specs import steps_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
+STATUS = {
+    NEW: pgettext_lazy("import status", "new"),
+    CHANGED: pgettext_lazy("import status", "changed"),
+    UNCHANGED: pgettext_lazy("import status", "unchanged"),
+}
 SESSION_KEY = "responsibility_import"
 
 
@@ -247,7 +253,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("Imported: %(processes)s.")
-            % {"processes": ", ".join(f"{p.code} ({_(p.status)})" for p in changed)},
+            % {"processes": ", ".join(f"{p.code} ({STATUS[p.status]})" for p in changed)},
         )
     else:
         messages.info(request, _("Nothing changed; no new version was written."))
