@@ -25,9 +25,11 @@ class DelegationForm(forms.Form):
         queryset=Person.objects.none(), label=_("Deputy"), empty_label=_("Choose a person")
     )
     starts_on = forms.DateField(
-        label=_("Away from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Away from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(label=_("Away until"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Away until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:

@@ -50,6 +50,13 @@ def signed_in(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def password_form(user: User, data: Any = None) -> PasswordChangeForm:
+    form = PasswordChangeForm(user, data=data)
+    # Django focuses the old password; on a long profile page that would jump to mid-page.
+    form.fields["old_password"].widget.attrs.pop("autofocus", None)
+    return form
+
+
 def _context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     user = signed_in(request)
     person = person_of(user)
@@ -61,7 +68,7 @@ def _context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
         "liaison_of": (
             Liaison.objects.filter(person=person).select_related("department") if person else []
         ),
-        "password_form": PasswordChangeForm(user),
+        "password_form": password_form(user),
         "token_form": TokenForm(),
         "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
         "now": clock.now(),
@@ -101,7 +108,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 def change_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(signed_in(request), data=request.POST)
+    form = password_form(signed_in(request), data=request.POST)
     if not form.is_valid():
         return _render(request, status=422, password_form=form)
     try:

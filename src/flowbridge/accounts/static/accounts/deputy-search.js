@@ -13,7 +13,8 @@
       option.disabled = !match && !!option.value;
       if (match && option.value && first === null) { first = option; }
     });
-    if (needle && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+    var current = select.options[select.selectedIndex];
+    if (needle && first && (!select.value || !current || current.hidden)) {
       first.selected = true;
     }
   });
