@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from flowbridge.core.permissions import Role
 from flowbridge.org.models import Department, Person, PersonRole
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages in English unless a test asks for Chinese (the default language is zh-hans)."""
+    with translation.override("en"):
+        yield
 
 
 def _person(username: str, *roles: Role) -> User:

@@ -13,8 +13,8 @@ from flowbridge.core.models import AuditEntry, CalendarOverride
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user: User | None) -> Client:
-    client = Client()
+def client_for(user: User | None, language: str = "en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
         client.force_login(user)
     return client
@@ -119,3 +119,11 @@ def test_days_of_national_day_month(employee: User) -> None:
     assert first["is_working_day"] is False and first["holiday"]
     assert tenth["makeup_day"] is True and tenth["is_working_day"] is True
     assert tenth["weekday"] == 6
+
+
+def test_errors_in_chinese(employee: User) -> None:
+    response = client_for(employee, "zh-hans").get(
+        "/api/calendar/add", {"start": "2027-03-01T10:00", "duration": "1d"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("2027 年尚无官方放假安排")

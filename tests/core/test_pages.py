@@ -129,3 +129,11 @@ def test_audit_page_filters_paginates_and_verifies(auditor: User, clock: Any) ->
     AuditEntry.objects.filter(seq=7).update(changes={"reason": ["forged", None]})
     bad = client.get("/audit/?verify=1").content.decode()
     assert "Tampering detected at entry #7" in bad
+
+
+def test_navigation_and_pages_in_chinese(auditor: User) -> None:
+    html = client_for(auditor, "zh-hans").get("/calendar/?year=2026&month=10").content.decode()
+    for text in ("工作时间", "审计日志", "权责清单", "退出登录", "调休上班日", "计算器"):
+        assert text in html, text
+    audit_html = client_for(auditor, "zh-hans").get("/audit/?verify=1").content.decode()
+    assert "已校验 0 条记录" in audit_html
