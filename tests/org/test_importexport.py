@@ -313,3 +313,23 @@ def test_csv_round_trip_into_empty_database(tmp_path: Path) -> None:
     result = import_org(None, [("export.xlsx", exported)])
     assert result.counts()["departments"]["created"] == 2
     assert not import_org(None, files).changed
+
+
+def test_problems_in_chinese() -> None:
+    """With zh-hans active (run ``flowbridge compilemessages`` first) problems read in Chinese."""
+    from django.utils import translation
+
+    people = [["工号", "姓名", "部门编码"], ["1", "甲", "xyz"]]
+    departments = [["部门编码", "名称"], ["a", "甲"]]
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as exc:
+        import_org(
+            None,
+            [
+                ("p.csv", csv_bytes(people, "gb18030")),
+                ("d.csv", csv_bytes([*departments, ["a", "乙"]], "utf-8")),
+            ],
+        )
+    assert [str(p) for p in exc.value.problems] == [
+        "Departments 第 3 行，第 A 列（code）: code“a”重复（第 2 行也有）",  # noqa: RUF001
+        "People 第 2 行，第 C 列（department_code）: 未知部门“xyz”",  # noqa: RUF001
+    ]
