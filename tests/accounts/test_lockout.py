@@ -166,3 +166,11 @@ def test_lock_message_in_chinese(client: Client, alice: User, clock: ManualClock
     body = response.content.decode()
     assert "登录失败次数过多" in body
     assert "09:15" in body
+
+
+def test_an_empty_form_is_not_counted(client: Client, clock: ManualClock) -> None:
+    for _ in range(6):
+        status, body = sign_in(client, "  ", "")
+        assert status == 200
+        assert "Too many failed sign-ins" not in body
+    assert not SignInThrottle.objects.exists()

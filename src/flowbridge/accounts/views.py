@@ -48,7 +48,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         services.record_success(username)
         auth_login(request, form.get_user())
         return HttpResponseRedirect(_next_url(request))
-    services.record_failure(username)
+    if username.strip():  # an empty form is a mistake, not a guess
+        services.record_failure(username)
     try:
         services.check_sign_in_allowed(username)
     except SignInLocked as exc:

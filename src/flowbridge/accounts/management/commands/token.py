@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from flowbridge.accounts import services
 from flowbridge.accounts.models import ApiToken
@@ -73,7 +74,8 @@ class Command(BaseCommand):
             )
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
-            self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+            line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+            self.stdout.write(line.rstrip())
 
     def _revoke(self, token_id: int) -> None:
         token = ApiToken.objects.filter(pk=token_id).first()
@@ -84,4 +86,5 @@ class Command(BaseCommand):
 
 
 def _when(moment: Any) -> str:
-    return moment.isoformat(timespec="minutes") if moment is not None else "-"
+    """Local time (the settings' time zone), to the minute."""
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment is not None else "-"
