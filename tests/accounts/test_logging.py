@@ -32,6 +32,15 @@ def test_failed_sign_in_logs_the_name_but_not_the_password(
         assert "hunter2-secret" not in repr(record.args)
 
 
+def test_a_password_typed_as_user_name_is_not_logged(
+    client: Client, caplog: pytest.LogCaptureFixture, clock: ManualClock
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client.post(reverse("accounts:login"), {"username": "hunter2-secret", "password": "x"})
+    assert "sign-in failed for an unknown user name" in caplog.text
+    assert "hunter2-secret" not in caplog.text
+
+
 def test_api_token_never_appears_in_logs(
     client: Client, caplog: pytest.LogCaptureFixture, clock: ManualClock
 ) -> None:

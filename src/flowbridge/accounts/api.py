@@ -10,8 +10,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from flowbridge.accounts import services
+from flowbridge.accounts.identity import person_of, roles_of, signed_in
 from flowbridge.accounts.models import ApiToken
-from flowbridge.accounts.profile import person_of, signed_in
 from flowbridge.core import clock
 from flowbridge.core.permissions import Action, Role, may, principal_for, visible
 from flowbridge.org.models import Department, Person
@@ -99,9 +99,7 @@ def me(request: HttpRequest) -> dict[str, object]:
     user = signed_in(request)
     principal = principal_for(user)
     person: Person | None = person_of(user)
-    roles = [r.value for r in Role if r in principal.roles]
-    if principal.is_superuser and Role.SYSTEM_ADMIN.value not in roles:
-        roles.insert(0, Role.SYSTEM_ADMIN.value)
+    roles = [role.value for role in roles_of(user)]
     department = person.department if person else None
     return {
         "user": {

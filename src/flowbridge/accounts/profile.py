@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -14,40 +13,18 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from flowbridge.accounts import services
 from flowbridge.accounts.forms import DelegationForm, TokenForm
+from flowbridge.accounts.identity import person_of, roles_of, signed_in, today
 from flowbridge.accounts.models import ApiToken
 from flowbridge.core import clock
 from flowbridge.core.errors import DomainError
-from flowbridge.core.permissions import Role, principal_for, visible
-from flowbridge.org.models import Delegation, Department, Liaison, Person
-
-
-def today() -> date:
-    return timezone.localdate(clock.now())
-
-
-def person_of(user: Any) -> Person | None:
-    return Person.objects.filter(user=user, is_active=True).select_related("department").first()
-
-
-def role_labels(user: Any) -> list[str]:
-    """The user's roles, explicit and derived from the org chart, in a stable order."""
-    principal = principal_for(user)
-    roles = [r for r in Role if r in principal.roles]
-    if principal.is_superuser and Role.SYSTEM_ADMIN not in roles:
-        roles.insert(0, Role.SYSTEM_ADMIN)
-    return [r.label for r in roles]
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The signed-in user (views here are behind ``login_required``)."""
-    return cast(User, request.user)
+from flowbridge.core.permissions import visible
+from flowbridge.org.models import Delegation, Department, Liaison
 
 
 def password_form(user: User, data: Any = None) -> PasswordChangeForm:
@@ -63,7 +40,7 @@ def _context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     day = today()
     context: dict[str, Any] = {
         "person": person,
-        "roles": role_labels(user),
+        "roles": [role.label for role in roles_of(user)],
         "headed": Department.objects.filter(head=person) if person else [],
         "liaison_of": (
             Liaison.objects.filter(person=person).select_related("department") if person else []

@@ -78,10 +78,10 @@ def record_failure(username: str) -> SignInThrottle:
         if just_locked:
             row.locked_until = now + _window()
         row.save()
-        # The name only, never what was typed as password.
-        logger.warning("sign-in failed for user name %r (failure %d)", key, row.failures)
+        who = _log_label(key)
+        logger.warning("sign-in failed for %s (failure %d)", who, row.failures)
         if just_locked:
-            logger.warning("user name %r locked until %s", key, row.locked_until)
+            logger.warning("%s locked until %s", who, row.locked_until)
             audit.record(
                 None,
                 "accounts.sign_in.lock",
@@ -89,6 +89,17 @@ def record_failure(username: str) -> SignInThrottle:
                 changes={"failures": row.failures, "locked_until": row.locked_until},
             )
     return row
+
+
+def _log_label(key: str) -> str:
+    """How a failed name appears in the log: never the password, and only names that exist.
+
+    People sometimes type their password into the user-name field; an unknown
+    name is therefore logged as such, not verbatim.
+    """
+    if get_user_model().objects.filter(username__iexact=key).exists():
+        return f"user name {key!r}"
+    return "an unknown user name"
 
 
 def _throttle_for_update(key: str) -> SignInThrottle:
