@@ -235,6 +235,9 @@ def test_directory_search_by_department_name_and_filters(sign_in: SignIn) -> Non
     html = page(client, reverse("org:people") + "?role=liaison&department=sales")
     assert "2 people found" in html
     assert "Nobody matches." in page(client, reverse("org:people") + "?q=zzzz")
+    # An unknown department is ignored; the search still applies.
+    html = page(client, reverse("org:people") + "?q=仓储物流部&department=nope")
+    assert "8 people found" in html
 
 
 def test_directory_paginates_with_a_constant_query_count(

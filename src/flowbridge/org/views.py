@@ -162,7 +162,9 @@ def _subtree_ids(root: Department) -> set[int]:
 
 def _directory(filters: PeopleFilterForm) -> QuerySet[Person]:
     people = Person.objects.filter(is_active=True)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    # Keep the valid filters when another one is not (an unknown department code, say).
+    filters.is_valid()
+    data = filters.cleaned_data
     for term in (data.get("q") or "").split():
         people = people.filter(
             Q(name__icontains=term)
