@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -300,3 +301,11 @@ def test_home_panel_warns_the_process_office(sign_in: SignIn) -> None:
     assert deputy_client.login(username=deputy.user.get_username(), password=DEMO_PASSWORD)
     html = page(deputy_client, reverse("core:home"))
     assert f"You act for {away().person.name_en}" in html
+
+
+def test_home_panel_is_absent_for_an_account_outside_the_organization(demo: None) -> None:
+    get_user_model().objects.create_user("visitor", password=DEMO_PASSWORD)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username="visitor", password=DEMO_PASSWORD)
+    html = page(client, reverse("core:home"))
+    assert "My department" not in html

@@ -236,7 +236,7 @@ def person(request: HttpRequest, employee_no: str) -> HttpResponse:
     deputising = absences.deputising_for(who)
     upcoming = list(
         Delegation.objects.filter(person=who, starts_on__gt=absences.on)
-        .select_related("deputy")
+        .select_related("person", "deputy")
         .order_by("starts_on")[:5]
     )
     return render(
