@@ -2,9 +2,10 @@
 
 Each function checks the actor's permission (``actor`` None is the system),
 validates with :mod:`flowbridge.org.validation`, writes in one transaction
-and appends to the audit log. Delegations live in
-:mod:`flowbridge.org.delegation` and routing in :mod:`flowbridge.org.routing`;
-both are re-exported so callers import everything from this module.
+and appends to the audit log. Liaisons live in
+:mod:`flowbridge.org.liaisons`, delegations in :mod:`flowbridge.org.delegation`
+and routing in :mod:`flowbridge.org.routing`; all are re-exported so callers
+import everything from this module.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from flowbridge.org.delegation import (
     cancel_delegation,
     delegation_chain,
 )
-from flowbridge.org.models import Department, Liaison, Person, PersonRole
+from flowbridge.org.liaisons import add_liaison, remove_liaison, set_liaisons
+from flowbridge.org.models import Department, Person, PersonRole
 from flowbridge.org.routing import (
     Recipient,
     TreeNode,
@@ -42,7 +44,6 @@ from flowbridge.org.validation import (
     as_problems,
     department_issues,
     department_parent_issues,
-    liaison_issues,
     parse_roles,
     person_issues,
 )
@@ -403,55 +404,3 @@ def set_roles(actor: Any, person: Person, roles: Iterable[Role | str]) -> None:
             audit.record(actor, "org.person.roles", person, changes={"roles": [before, after]})
     if person.user is not None:
         forget(person.user)
-
-
-# Liaisons -------------------------------------------------------------------
-
-
-def set_liaisons(actor: Any, department: Department, people: Sequence[Person]) -> list[Liaison]:
-    """Replace the department's liaisons with ``people`` (0, 1 or 2), in position order."""
-    if actor is not None:
-        require(actor, Action.CHANGE, Liaison(department=department))
-    _refuse(liaison_issues(department.name, [(p.pk, p.name) for p in people]))
-    with transaction.atomic():
-        before = list(
-            department.liaisons.order_by("position").values_list("person__employee_no", flat=True)
-        )
-        after = [p.employee_no for p in people]
-        if before == after:
-            return list(department.liaisons.select_related("person").order_by("position"))
-        department.liaisons.all().delete()
-        created = [
-            Liaison.objects.create(department=department, person=p, position=i)
-            for i, p in enumerate(people, start=1)
-        ]
-        audit.record(
-            actor, "org.department.liaisons", department, changes={"liaisons": [before, after]}
-        )
-    for p in people:
-        if p.user is not None:
-            forget(p.user)
-    return created
-
-
-def add_liaison(actor: Any, department: Department, person: Person) -> Liaison:
-    """Add a liaison; a third is refused, naming the two the department has."""
-    current = [
-        lia.person for lia in department.liaisons.select_related("person").order_by("position")
-    ]
-    if any(p.pk == person.pk for p in current):
-        return department.liaisons.get(person=person)
-    if len(current) >= 2:
-        if actor is not None:
-            require(actor, Action.CHANGE, Liaison(department=department))
-        _refuse(liaison_issues(department.name, [(p.pk, p.name) for p in [*current, person]]))
-    created = set_liaisons(actor, department, [*current, person])
-    return next(lia for lia in created if lia.person_id == person.pk)
-
-
-def remove_liaison(actor: Any, department: Department, person: Person) -> None:
-    """Remove one liaison; the other moves up to position 1."""
-    current = [
-        lia.person for lia in department.liaisons.select_related("person").order_by("position")
-    ]
-    set_liaisons(actor, department, [p for p in current if p.pk != person.pk])
