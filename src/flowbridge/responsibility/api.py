@@ -16,8 +16,9 @@ from ninja.files import UploadedFile
 
 from flowbridge.core.errors import InvalidInput, Problem
 from flowbridge.org.models import Department
-from flowbridge.responsibility import exporter, services
+from flowbridge.responsibility import services
 from flowbridge.responsibility.diff import VersionDiff
+from flowbridge.responsibility.downloads import export_response
 from flowbridge.responsibility.importer import import_table
 from flowbridge.responsibility.listing import process_summaries
 from flowbridge.responsibility.models import CoreProcess, Part, ResponsibilityVersion
@@ -420,23 +421,3 @@ def get_export(
     version: int | None = None,
 ) -> HttpResponse:
     return export_response(format, process, version)
-
-
-def export_response(fmt: str, process_code: str | None, number: int | None) -> HttpResponse:
-    """The export file as a download (shared with the export page)."""
-    if number is not None and process_code:
-        versions = [services.get_version(services.get_process(process_code), number)]
-    else:
-        if process_code:
-            services.get_process(process_code)
-        versions = exporter.current_versions(process_code)
-    data = exporter.export(fmt, versions)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    name = f"responsibility-{process_code or 'all'}" + (f"-v{number}" if number else "")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from flowbridge.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from flowbridge.core.permissions import Action, may
 from flowbridge.responsibility import services
-from flowbridge.responsibility.api import export_response
+from flowbridge.responsibility.downloads import export_response
 from flowbridge.responsibility.forms import SWAP, drafts_from_matrix, steps_from_steps_form
 from flowbridge.responsibility.history import history
 from flowbridge.responsibility.importer import CHANGED, NEW, UNCHANGED, import_table

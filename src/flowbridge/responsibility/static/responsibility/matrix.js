@@ -92,6 +92,12 @@
         if (!response.ok) {
           paint(cell, previous);
           say(form.dataset.msgFailed + " " + problemsText(data), "error");
+          if (response.status === 409) {
+            var reload = document.createElement("a");
+            reload.href = window.location.pathname;
+            reload.textContent = " " + form.dataset.msgReload;
+            status.appendChild(reload);
+          }
           return null;
         }
         base.value = data.version;
