@@ -25,9 +25,19 @@ def _no_horizontal_scroll(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
-def test_calendar_and_audit_fit_a_phone(new_page: Callable[..., Page]) -> None:  # noqa: F811
-    user: User = _person("phoneadmin", Role.SYSTEM_ADMIN)
-    assert user.pk
+@pytest.fixture
+def phone_admin(transactional_db: None) -> User:
+    """Created before Playwright starts: ORM calls inside its greenlet would open a
+    connection in another context, which outlives the test (and blocks dropping
+    the PostgreSQL test database)."""
+    return _person("phoneadmin", Role.SYSTEM_ADMIN)
+
+
+def test_calendar_and_audit_fit_a_phone(
+    phone_admin: User,
+    new_page: Callable[..., Page],  # noqa: F811
+) -> None:
+    assert phone_admin.pk
     page = new_page(viewport=PHONE)
     sign_in_through_form(page, "phoneadmin", "pw-for-tests-1")
     page.goto("/calendar/?year=2026&month=10")
