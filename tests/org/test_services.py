@@ -147,9 +147,7 @@ def test_liaisons_at_most_two() -> None:
         services.add_liaison(None, d, c)
     assert messages(exc) == ["department 研发部 already has 2 liaisons: 张三, 李四"]
     services.remove_liaison(None, d, a)
-    assert [(lia.person, lia.position) for lia in Liaison.objects.filter(department=d)] == [
-        (b, 1)
-    ]
+    assert [(lia.person, lia.position) for lia in Liaison.objects.filter(department=d)] == [(b, 1)]
     services.set_liaisons(None, d, [c, b])
     assert list(
         Liaison.objects.filter(department=d).order_by("position").values_list("person", flat=True)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from flowbridge.core.permissions import GRANTABLE_ROLES
+from flowbridge.core.permissions import GRANTABLE_ROLES, ROLE_LABELS
 
 
 def _localized(zh: str, en: str) -> str:
@@ -121,7 +121,9 @@ class PersonRole(models.Model):
     )
     role = models.CharField(
         max_length=32,
-        choices=[(r.value, r.label) for r in GRANTABLE_ROLES],
+        # Lazy labels: evaluated eagerly they froze in the start-up language and the
+        # migration autodetector saw a change whenever translations were compiled.
+        choices=[(r.value, ROLE_LABELS[r]) for r in GRANTABLE_ROLES],
         verbose_name=_("role"),
     )
 
