@@ -181,3 +181,26 @@ def test_user_model_untouched_without_username() -> None:
     d = make_department("rnd")
     make_person("9", d)
     assert get_user_model().objects.count() == 0
+
+
+def test_delete_department_refuses_when_referenced(clock: object) -> None:
+    from flowbridge.core import clock as core_clock
+    from flowbridge.responsibility.models import (
+        CoreProcess,
+        ResponsibilityAssignment,
+        ResponsibilityStep,
+        ResponsibilityVersion,
+    )
+
+    d = make_department("rnd", "研发部")
+    process = CoreProcess.objects.create(code="complaint", name="客户投诉处理")
+    version = ResponsibilityVersion.objects.create(
+        process=process, number=1, created_at=core_clock.now()
+    )
+    step = ResponsibilityStep.objects.create(version=version, code="s1", position=1, name="受理")
+    ResponsibilityAssignment.objects.create(step=step, department=d, part="responsible")
+    with pytest.raises(InvalidInput) as exc:
+        services.delete_department(None, d)
+    assert messages(exc) == ["it is referenced by assignments"]
+    assert Department.objects.filter(pk=d.pk).exists()
+    assert not AuditEntry.objects.filter(action="org.department.delete").exists()

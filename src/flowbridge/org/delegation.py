@@ -47,8 +47,8 @@ def add_delegation(
     if actor is not None:
         require(actor, Action.CHANGE, Delegation(person=person, deputy=deputy))
     with transaction.atomic():
-        # Lock the person so two concurrent requests cannot both pass the overlap check.
-        Person.objects.select_for_update().filter(pk__in=[person.pk, deputy.pk]).exists()
+        # Lock both people so two concurrent requests cannot both pass the overlap/cycle check.
+        list(Person.objects.select_for_update().filter(pk__in=[person.pk, deputy.pk]).values("pk"))
         existing = spans_in_force()
         new = Span(person.pk, deputy.pk, starts_on, ends_on)
         ids = {person.pk, deputy.pk} | {s.person for s in existing} | {s.deputy for s in existing}
