@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from flowbridge.core.errors import DomainError
 from flowbridge.org.importexport import import_org
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path, help="XLSX workbook or CSV files")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--as", dest="username", help="act as this user (default: the system)")
+        parser.add_argument(
+            "--language", default="en", help="language of the problems: en (default) or zh-hans"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files = []
@@ -33,11 +37,13 @@ class Command(BaseCommand):
             files.append((path.name, path.read_bytes()))
         actor = actor_for(options["username"])
         try:
-            result = import_org(actor, files, dry_run=options["dry_run"])
+            with translation.override(options["language"]):
+                result = import_org(actor, files, dry_run=options["dry_run"])
         except DomainError as exc:
-            self.stderr.write(exc.message)
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
+            with translation.override(options["language"]):
+                self.stderr.write(exc.message)
+                for problem in exc.problems:
+                    self.stderr.write(str(problem))
             raise SystemExit(1) from exc
         for line in result.summary_lines():
             self.stdout.write(line)
