@@ -193,4 +193,4 @@ class Delegation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} → {self.deputy} ({self.starts_on}–{self.ends_on})"
+        return f"{self.person} → {self.deputy} ({self.starts_on}–{self.ends_on})"  # noqa: RUF001
