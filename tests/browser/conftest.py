@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -53,6 +54,9 @@ def playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[Playwright]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         yield pw
+        # Connections the test opened while the loop ran live in the loop's context
+        # and outlive it unclosed: PostgreSQL then refuses to drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture
