@@ -43,6 +43,18 @@ def test_record_and_verify(chain: list[AuditEntry], admin_user: User) -> None:
     assert result.ok and result.checked == 6
 
 
+def test_deleting_a_user_leaves_their_entries_and_the_chain_intact(
+    chain: list[AuditEntry], django_user_model: type[User]
+) -> None:
+    user = django_user_model.objects.create_user("leaver")
+    user_id = user.pk
+    entry = audit.record(user, "test.thing.update", changes={"by": "leaver"})
+    user.delete()
+    kept = AuditEntry.objects.get(pk=entry.pk)
+    assert kept.actor_id == user_id and kept.actor_name == "leaver"
+    assert audit.verify().ok
+
+
 def test_entries_refuse_save_and_delete(chain: list[AuditEntry]) -> None:
     with pytest.raises(RuntimeError):
         chain[0].save()

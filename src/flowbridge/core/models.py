@@ -19,11 +19,14 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField(unique=True, verbose_name=_("sequence"))
     at = models.DateTimeField(verbose_name=_("time"))
+    # No database constraint and no cascade: deleting a user must not rewrite (and so
+    # break) the chain; the name is kept in actor_name for entries whose user is gone.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("actor"),
     )
