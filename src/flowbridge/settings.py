@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "flowbridge.accounts",
     "flowbridge.org",
     "flowbridge.responsibility",
+    "flowbridge.processes",
     "flowbridge.demo",
 ]
 
