@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("calendar", "working-time arithmetic: add, between, is-working-day"),
     "audit": ("audit", "audit log: verify the hash chain, list entries"),
     "token": ("token", "issue or revoke API tokens for scripts"),
+    "bpmn": ("bpmn", "judge BPMN files: bpmn validate FILE..."),
+    "deploy": ("deploy", "deploy a BPMN file as the next version of its process"),
     "compilemessages": ("compile_translations", "compile the zh-hans / en translations"),
 }
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("flowbridge.accounts.urls")),  # /accounts/login/ and /me/
     path("", include("flowbridge.org.urls")),
     path("responsibility/", include("flowbridge.responsibility.urls")),
+    path("processes/", include("flowbridge.processes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -73,7 +73,13 @@ def _refused(problems: list[Finding], process_ids: list[str] | None = None) -> J
     )
 
 
+def _doctype_refused() -> str:
+    return _("a DOCTYPE is not allowed in a BPMN file (entities could expand or reach files)")
+
+
 def _parse(data: bytes) -> tuple[etree._Element | None, Finding | None]:
+    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+        return None, Finding(_doctype_refused())
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -89,9 +95,7 @@ def _parse(data: bytes) -> tuple[etree._Element | None, Finding | None]:
         return None, Finding(message)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        return None, Finding(
-            _("a DOCTYPE is not allowed in a BPMN file (entities could expand or reach files)")
-        )
+        return None, Finding(_doctype_refused())
     if root.tag != f"{{{BPMN_NS}}}definitions":
         return None, Finding(
             _("not a BPMN 2.0 file: the root element is %(tag)s, not bpmn:definitions")
@@ -168,10 +172,10 @@ def judge(data: bytes, filename: str) -> Judgement:
 
 
 def _judge(data: bytes, filename: str) -> Judgement:
-    if not data or not data.strip():
-        return _refused([Finding(_("the file is empty"))])
     if len(data) > MAX_BYTES:
         return _refused([Finding(_("the file is larger than 5 MB"))])
+    if not data.strip():
+        return _refused([Finding(_("the file is empty"))])
     root, problem = _parse(data)
     if root is None:
         return _refused([problem or Finding(_("cannot be read"))])

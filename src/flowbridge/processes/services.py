@@ -11,12 +11,13 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from flowbridge.core import audit, clock
 from flowbridge.core.errors import Conflict, InvalidInput, NotFound, Problem
-from flowbridge.core.permissions import Action, require
+from flowbridge.core.permissions import Action, require, visible
 from flowbridge.org.models import Department
 from flowbridge.processes.bpmn import Judgement, judge
 from flowbridge.processes.models import ProcessDefinition, ProcessVersion
@@ -74,6 +75,24 @@ def deploy(
     and stores nothing. The same content as the current version returns that
     version unchanged. ``key`` defaults to the slug of the executable process id.
     """
+    version, _created = deploy_file(
+        actor, data, filename, key=key, name=name, name_en=name_en, note=note, owner=owner
+    )
+    return version
+
+
+def deploy_file(
+    actor: Any,
+    data: bytes,
+    filename: str,
+    *,
+    key: str | None = None,
+    name: str | None = None,
+    name_en: str | None = None,
+    note: str = "",
+    owner: Department | None = None,
+) -> tuple[ProcessVersion, bool]:
+    """:func:`deploy`, also saying whether a new version was stored."""
     if actor is not None:
         require(actor, Action.CHANGE, ProcessDefinition)
     judgement = judge(data, filename)
@@ -100,7 +119,7 @@ def deploy(
             )
             current = definition.versions.order_by("-number").first()
             if current is not None and current.sha256 == digest:
-                return current
+                return current, False
             version = ProcessVersion.objects.create(
                 definition=definition,
                 number=(current.number + 1) if current else 1,
@@ -131,11 +150,19 @@ def deploy(
                     "note": note,
                 },
             )
-            return version
+            return version, True
     except IntegrityError as error:
         raise Conflict(
             _("Someone deployed %(key)s at the same moment; try again.") % {"key": key}
         ) from error
+
+
+def definitions_with_current(actor: Any) -> list[tuple[ProcessDefinition, int | None]]:
+    """The definitions ``actor`` may see, each with its current version number."""
+    rows = visible(actor, ProcessDefinition.objects.select_related("owner")).annotate(
+        current=Max("versions__number")
+    )
+    return [(d, d.current) for d in rows.order_by("key")]
 
 
 def get_definition(key: str) -> ProcessDefinition:
