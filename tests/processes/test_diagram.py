@@ -31,16 +31,20 @@ def shape(element_id: str, x: float, y: float, w: float, h: float, extra: str = 
 
 def edge(element_id: str, *points: tuple[float, float]) -> str:
     waypoints = "".join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in points)
-    return f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">{waypoints}</bpmndi:BPMNEdge>'
+    return (
+        f'<bpmndi:BPMNEdge id="{element_id}_di" bpmnElement="{element_id}">'
+        f"{waypoints}</bpmndi:BPMNEdge>"
+    )
 
 
-def small_process(process_id: str = "p1", task_name: str = "Approve", x0: float = 0) -> str:
-    return f"""<bpmn:process id="{process_id}" name="Purchase {process_id}">
+def small_process(process_id: str = "p1", task_name: str = "Approve") -> str:
+    p = process_id
+    return f"""<bpmn:process id="{p}" name="Purchase {p}">
       <bpmn:startEvent id="{process_id}_start" name="Request"/>
       <bpmn:userTask id="{process_id}_task" name="{task_name}"/>
       <bpmn:endEvent id="{process_id}_end"/>
-      <bpmn:sequenceFlow id="{process_id}_f1" sourceRef="{process_id}_start" targetRef="{process_id}_task"/>
-      <bpmn:sequenceFlow id="{process_id}_f2" sourceRef="{process_id}_task" targetRef="{process_id}_end"/>
+      <bpmn:sequenceFlow id="{p}_f1" sourceRef="{p}_start" targetRef="{p}_task"/>
+      <bpmn:sequenceFlow id="{p}_f2" sourceRef="{p}_task" targetRef="{p}_end"/>
     </bpmn:process>"""
 
 
@@ -91,13 +95,11 @@ def test_every_miwg_file_renders_one_group_per_shape_and_edge(shared_data: Path)
         root = parse(svg)
         assert root.tag == f"{SVG}svg"
         assert root[0].tag == f"{SVG}title" and root[0].text
-        drawn = [
-            g.get("data-element-id") for g in root.iter(f"{SVG}g") if g.get("data-element-id")
-        ]
+        drawn = [g.get("data-element-id") for g in root.iter(f"{SVG}g") if g.get("data-element-id")]
         if Counter(drawn) != Counter(expected_ids(path)):
             problems.append(path.name)
-        x, y, w, h = (float(v) for v in root.get("viewBox").split())
-        assert w > 0 and h > 0
+        _, _, width, height = (float(v) for v in root.get("viewBox").split())
+        assert width > 0 and height > 0
     assert problems == []
 
 
@@ -166,9 +168,7 @@ def test_names_are_escaped() -> None:
     svg = render_svg(xml, title='<script>alert(3)</script>"')
     root = parse(svg)
     assert not list(root.iter(f"{SVG}script"))
-    assert all(
-        not name.lower().startswith("on") for item in root.iter() for name in item.attrib
-    )
+    assert all(not name.lower().startswith("on") for item in root.iter() for name in item.attrib)
     texts = " ".join(root.itertext())
     assert "<script>alert(1)</script>" in texts
     assert 'x" onload="alert(2)' in texts
@@ -177,7 +177,9 @@ def test_names_are_escaped() -> None:
 
 
 def test_chooses_the_diagram_of_the_requested_process() -> None:
-    xml = document(small_process("p1"), small_process("p2"), small_diagram("p1"), small_diagram("p2"))
+    xml = document(
+        small_process("p1"), small_process("p2"), small_diagram("p1"), small_diagram("p2")
+    )
     first = groups(parse(render_svg(xml)))
     assert "p1_task" in first and "p2_task" not in first
     second = groups(parse(render_svg(xml, process_id="p2")))
@@ -203,6 +205,7 @@ def test_negative_coordinates_are_inside_the_view_box() -> None:
     root = parse(render_svg(document(small_process(), small_diagram(x0=-800))))
     x, y, width, height = (float(v) for v in root.get("viewBox").split())
     assert x < -800 and x + width > -800 + 296
+    assert y < 78 and y + height > 158
 
 
 def test_chinese_names_wrap_without_spaces() -> None:
@@ -270,3 +273,12 @@ def test_billion_laughs_does_not_expand() -> None:
         svg = ""
     assert time.perf_counter() - started < 2.0
     assert len(svg) < 100_000
+
+
+def test_decoded_text_is_accepted_whatever_its_declared_encoding(shared_data: Path) -> None:
+    raw = (shared_data / "bpmn/miwg/reference/A.2.0.bpmn").read_bytes()
+    assert b'encoding="ISO-8859-1"' in raw
+    latin = raw.replace(b"Task 1", "Tâche 1".encode("latin-1"))
+    from_text = parse(render_svg(latin.decode("latin-1")))
+    assert "Tâche 1" in " ".join(from_text.itertext())
+    assert from_text.get("viewBox") == parse(render_svg(latin)).get("viewBox")

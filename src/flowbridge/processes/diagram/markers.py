@@ -18,6 +18,12 @@ def _poly(points: list[tuple[float, float]]) -> str:
     return "M" + " L".join(f"{fmt(x)},{fmt(y)}" for x, y in points) + " Z"
 
 
+TASK_ICONS = {
+    "userTask", "serviceTask", "scriptTask", "manualTask", "sendTask", "receiveTask",
+    "businessRuleTask",
+}  # fmt: skip
+
+
 def task_marker(group: etree._Element, kind: str, x: float, y: float) -> None:
     """The task-type icon in the top-left corner (x, y = its top-left)."""
     if kind == "userTask":
@@ -190,8 +196,11 @@ def gateway_marker(
 
 def activity_markers(
     group: etree._Element, b: Bounds, semantic: etree._Element | None, *, collapsed: bool
-) -> None:
-    """Loop, multi-instance, compensation and collapsed-sub-process markers, bottom centre."""
+) -> bool:
+    """Loop, multi-instance, compensation and collapsed-sub-process markers, bottom centre.
+
+    Returns whether any marker was drawn (the name then keeps clear of them).
+    """
     symbols: list[str] = []
     loop = None
     if semantic is not None:
@@ -210,6 +219,7 @@ def activity_markers(
     for index, symbol in enumerate(symbols):
         x = left + index * (size + gap)
         _activity_symbol(group, symbol, x, top, size)
+    return bool(symbols)
 
 
 def _activity_symbol(group: etree._Element, symbol: str, x: float, y: float, size: float) -> None:

@@ -9,6 +9,7 @@ prefixes and a few even use non-standard namespace URIs.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -97,8 +98,17 @@ def first_child(element: etree._Element, name: str) -> etree._Element | None:
     return None
 
 
-def parse_xml(bpmn_xml: bytes) -> etree._Element:
-    """Parse safely; any syntax problem becomes DiagramUnavailable."""
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def parse_xml(bpmn_xml: bytes | str) -> etree._Element:
+    """Parse safely; any syntax problem becomes DiagramUnavailable.
+
+    Text (already decoded) is accepted too: its XML declaration is dropped,
+    since an encoding named there no longer applies.
+    """
+    if isinstance(bpmn_xml, str):
+        bpmn_xml = _DECLARATION.sub("", bpmn_xml, count=1)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -196,7 +206,7 @@ def _choose_diagram(
     return diagrams[0]
 
 
-def load(bpmn_xml: bytes, process_id: str | None = None) -> Diagram:
+def load(bpmn_xml: bytes | str, process_id: str | None = None) -> Diagram:
     """Parse the file and collect the shapes and edges of the chosen diagram."""
     root = parse_xml(bpmn_xml)
     elements: dict[str, etree._Element] = {}

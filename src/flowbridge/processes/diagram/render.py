@@ -35,7 +35,7 @@ class Overlay:
 
 
 def render_svg(
-    bpmn_xml: bytes,
+    bpmn_xml: bytes | str,
     *,
     process_id: str | None = None,
     overlay: Overlay | None = None,
@@ -43,11 +43,13 @@ def render_svg(
 ) -> str:
     """Draw the diagram of the file (the one showing process_id when given).
 
-    Raises DiagramUnavailable when the file has no diagram information or
-    cannot be read.
+    bpmn_xml is the file as uploaded (bytes) or as decoded text. Raises
+    DiagramUnavailable when the file has no diagram information or cannot be read.
     """
     diagram = load(bpmn_xml, process_id)
-    prefix = "bpmn-" + hashlib.sha256(bpmn_xml + (process_id or "").encode()).hexdigest()[:8]
+    raw = bpmn_xml.encode() if isinstance(bpmn_xml, str) else bpmn_xml
+    # Marker ids must differ between diagrams shown on one page.
+    prefix = "bpmn-" + hashlib.sha256(raw + (process_id or "").encode()).hexdigest()[:8]
     try:
         root = _draw(diagram, overlay or Overlay(), title, prefix, process_id)
     except (ArithmeticError, ValueError, TypeError, LookupError) as error:
@@ -93,7 +95,7 @@ def _draw(
     return root
 
 
-_LAYERS = ("containers", "subprocesses", "edges", "nodes", "boundary", "artifacts", "badges")
+_LAYERS = ("containers", "subprocesses", "edges", "nodes", "boundary", "artifacts")
 
 
 def _layer(shape: Shape) -> str:

@@ -110,13 +110,20 @@ def outer_label(group: etree._Element, name: str, label: Bounds | None, anchor: 
     """Name of an event, gateway or data element: at its label bounds, else below it."""
     if not name.strip():
         return
+    cls = "bpmn-label bpmn-outer-label"
     if label is not None:
-        lines = wrap(name, max(label.width, 40) + 2, cut=False)
-        top = label.y + max(0.0, (label.height - len(lines) * LINE_HEIGHT) / 2)
-        _text_block(group, lines, label.cx, top, cls="bpmn-label bpmn-outer-label")
+        # Label bounds are sized for the modeler's font; widen rather than overflow them.
+        room = max(1, round(label.height / LINE_HEIGHT))
+        width = max(label.width, 40) + 2
+        lines = wrap(name, width, cut=False)
+        while len(lines) > room and width < max(label.width * 2, 160):
+            width += 10
+            lines = wrap(name, width, cut=False)
+        top = label.y + (label.height - len(lines) * LINE_HEIGHT) / 2
+        _text_block(group, lines, label.cx, max(top, label.y - LINE_HEIGHT / 2), cls=cls)
         return
     lines = wrap(name, max(anchor.width * 2, 90), cut=False)
-    _text_block(group, lines, anchor.cx, anchor.bottom + 4, cls="bpmn-label bpmn-outer-label")
+    _text_block(group, lines, anchor.cx, anchor.bottom + 4, cls=cls)
 
 
 def _draw_task(group: etree._Element, shape: Shape, b: Bounds) -> None:
@@ -128,13 +135,23 @@ def _draw_task(group: etree._Element, shape: Shape, b: Bounds) -> None:
     collapsed = shape.kind in SUB_PROCESSES | {"callActivity"} and not expanded(shape)
     if shape.kind == "callActivity":
         collapsed = not expanded(shape) and _calls_process(shape)
-    markers.activity_markers(group, b, shape.semantic, collapsed=collapsed)
+    bottom = (
+        20.0 if markers.activity_markers(group, b, shape.semantic, collapsed=collapsed) else 4.0
+    )
     if shape.kind in SUB_PROCESSES | {"callActivity"} and expanded(shape):
         lines = wrap(shape.name, b.width - 16)
         _text_block(group, lines, b.x + 8, b.y + 6, anchor="start")
+    elif shape.kind in markers.TASK_ICONS:
+        # Below the type icon when there is room, otherwise beside it.
+        below = Bounds(b.x, b.y + 20, b.width, b.height - 20 - bottom)
+        if len(wrap(shape.name, b.width - 8)) * LINE_HEIGHT <= below.height:
+            centred_text(group, shape.name, below)
+        else:
+            centred_text(
+                group, shape.name, Bounds(b.x + 20, b.y + 2, b.width - 22, b.height - bottom)
+            )
     else:
-        inner = Bounds(b.x, b.y + 6, b.width, b.height - (22 if collapsed else 12))
-        centred_text(group, shape.name, inner)
+        centred_text(group, shape.name, Bounds(b.x, b.y + 2, b.width, b.height - bottom))
 
 
 def _calls_process(shape: Shape) -> bool:

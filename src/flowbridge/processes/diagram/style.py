@@ -30,6 +30,7 @@ STYLE = """
 .bpmn-marker-open{fill:none;stroke:#22242a;stroke-width:1.3}
 .bpmn-marker-hollow{fill:#fff;stroke:#22242a;stroke-width:1.3}
 .bpmn-label{font-size:12px;fill:#22242a;stroke:none}
+.bpmn-outer-label{stroke:#fff;stroke-width:3px;stroke-linejoin:round;paint-order:stroke}
 .state-done>.bpmn-body{fill:#e6f4ea;stroke:#1e7b34}
 .state-done.bpmn-edge .bpmn-line{stroke:#1e7b34}
 .state-current>.bpmn-body{fill:#fff3d6;stroke:#c2410c;stroke-width:4}

@@ -42,6 +42,10 @@ def _tokens(paragraph: str) -> list[str]:
                 tokens.append(word)
                 word = ""
             tokens.append(" " if char.isspace() else char)
+        elif char in "-/":
+            # A hyphen or slash is a place where a long word may break.
+            tokens.append(word + char)
+            word = ""
         else:
             word += char
     if word:
