@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -282,3 +284,14 @@ def test_decoded_text_is_accepted_whatever_its_declared_encoding(shared_data: Pa
     from_text = parse(render_svg(latin.decode("latin-1")))
     assert "Tâche 1" in " ".join(from_text.itertext())
     assert from_text.get("viewBox") == parse(render_svg(latin)).get("viewBox")
+
+
+def test_the_library_does_not_import_django() -> None:
+    code = (
+        "import sys, flowbridge.processes.diagram; "
+        "print(any(m.startswith('django') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -213,6 +213,8 @@ def activity_markers(
             symbols.append("compensate")
     if collapsed:
         symbols.append("collapsed")
+    if semantic is not None and local(semantic) == "adHocSubProcess":
+        symbols.append("adhoc")
     size, gap = 14.0, 4.0
     left = b.cx - (len(symbols) * size + (len(symbols) - 1) * gap) / 2
     top = b.bottom - size - 4
@@ -241,6 +243,9 @@ def _activity_symbol(group: etree._Element, symbol: str, x: float, y: float, siz
         sx, sy = cx - r * 0.7, cy + r * 0.7
         arc = path_data("M", sx, sy, "A", r, r, "0 1 1", cx + r * 0.7, sy)
         path(group, arc + path_data(" M", sx, sy, "l -3 0 M", sx, sy, "l 0 3"), "bpmn-icon-line")
+    elif symbol == "adhoc":
+        wave = path_data("M", x + 1, y + size / 2, "c", 3, -5, 6, -5, 6, 0, "s", 3, 5, 6, 0)
+        path(group, wave, "bpmn-icon-line bpmn-icon-bar")
     elif symbol == "compensate":
         for dx in (0, size / 2):
             pts = [

@@ -127,7 +127,10 @@ def outer_label(group: etree._Element, name: str, label: Bounds | None, anchor: 
 
 
 def _draw_task(group: etree._Element, shape: Shape, b: Bounds) -> None:
-    el(group, "rect", x=b.x, y=b.y, width=b.width, height=b.height, rx=10, class_="bpmn-body")
+    body = "bpmn-body"
+    if shape.semantic is not None and shape.semantic.get("triggeredByEvent") == "true":
+        body += " bpmn-event-subprocess"
+    el(group, "rect", x=b.x, y=b.y, width=b.width, height=b.height, rx=10, class_=body)
     if shape.kind == "transaction":
         el(group, "rect", x=b.x + 3, y=b.y + 3, width=max(b.width - 6, 0),
            height=max(b.height - 6, 0), rx=8, class_="bpmn-inner")  # fmt: skip
@@ -176,7 +179,10 @@ def _draw_event(group: etree._Element, shape: Shape, b: Bounds) -> None:
     if not interrupting:
         classes += " bpmn-non-interrupting"
     if kind == "endEvent":
-        el(group, "circle", cx=cx, cy=cy, r=r - 1.5, class_=classes + " bpmn-end")
+        ring = el(group, "circle", cx=cx, cy=cy, r=r - 1.5, class_=classes + " bpmn-end")
+        if r < 14:
+            # Small end events (some tools draw them 15 px wide) keep a visible centre.
+            ring.set("style", f"stroke-width:{fmt(max(1.5, r / 4.5))}")
     else:
         el(group, "circle", cx=cx, cy=cy, r=r, class_=classes)
     if kind in {"intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}:

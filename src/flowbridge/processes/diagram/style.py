@@ -9,6 +9,7 @@ STYLE = """
 .bpmn-divider{fill:none;stroke:#22242a;stroke-width:1.5}
 .bpmn-subprocess>.bpmn-body{fill:#fff;fill-opacity:.85}
 .bpmn-call-activity>.bpmn-body{stroke-width:5}
+.bpmn-body.bpmn-event-subprocess{stroke-width:1.5;stroke-dasharray:2 3}
 .bpmn-inner{fill:none;stroke-width:1.5}
 .bpmn-end{stroke-width:4}
 .bpmn-non-interrupting{stroke-dasharray:5 3}
