@@ -7,8 +7,11 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
 
 from flowbridge.processes.diagram import DiagramUnavailable, NodeState, Overlay, render_svg
@@ -295,3 +298,26 @@ def test_the_library_does_not_import_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
+coordinates = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+    st.sampled_from([1e308, -1e308, 0.0]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=names, x=coordinates, width=coordinates, y=coordinates)
+def test_any_names_and_coordinates_give_svg_or_a_clear_refusal(
+    name: str, x: float, width: float, y: float
+) -> None:
+    xml = document(small_process(task_name=escape(name, {'"': "&quot;"})), small_diagram())
+    xml = xml.replace(b'x="100" y="78" width="100"', f'x="{x}" y="{y}" width="{width}"'.encode())
+    try:
+        svg = render_svg(xml)
+    except DiagramUnavailable:
+        return
+    task = groups(parse(svg))["p1_task"]
+    spans = "".join(s.text or "" for s in task.iter(f"{SVG}tspan"))
+    assert set(spans) - {"…"} <= set(name)

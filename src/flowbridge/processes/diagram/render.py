@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -177,7 +178,12 @@ def _extent(diagram: Diagram) -> Bounds:
         add(edge.label_bounds)
     if not xs:
         return Bounds(0, 0, 100, 100)
-    return Bounds(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    extent = Bounds(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    if not all(
+        math.isfinite(v + 2 * MARGIN) for v in (extent.x, extent.y, extent.right, extent.bottom)
+    ):
+        raise DiagramUnavailable("the diagram coordinates are out of range")
+    return extent
 
 
 _OUTER_LABELLED = {"event", "gateway", "data-object", "data-store"}
