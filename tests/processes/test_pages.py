@@ -88,3 +88,14 @@ def test_pages_in_chinese(client: Client, people: People, clock: ManualClock) ->
         client.cookies["django_language"] = "zh-hans"
         page = client.get("/processes/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "流程定义" in page and "部署" in page
+
+
+def test_admin_lists_versions_read_only(
+    client: Client, people: People, clock: ManualClock, django_user_model: type
+) -> None:
+    services.deploy(people.pmo, files.approval(), "p.bpmn")
+    admin = django_user_model.objects.create_superuser("root", password="pw-for-tests-123")
+    client.force_login(admin)
+    page = client.get("/admin/processes/processversion/")
+    assert page.status_code == 200 and "Purchase_Approval" in page.content.decode()
+    assert client.get("/admin/processes/processversion/add/").status_code == 403
