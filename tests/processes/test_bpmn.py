@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flowbridge.processes.bpmn import MAX_BYTES, judge
 from tests.processes import files
@@ -220,3 +222,12 @@ def test_reason_in_chinese() -> None:
     with translation.override("zh-hans"):
         judgement = judge(files.SCRIPT_TASK, "x.bpmn")
     assert "脚本" in judgement.reason
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400), st.integers(min_value=0, max_value=4000))
+def test_judge_never_raises_on_random_or_damaged_input(noise: bytes, cut: int) -> None:
+    good = files.approval()
+    for data in (noise, good[:cut] + noise, good[:cut] + good[cut + len(noise) :]):
+        judgement = judge(data, "fuzz.bpmn")
+        assert judgement.ok or judgement.reason
