@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, and where: ``where`` is e.g. ``"People, row 12, column E"``."""
+    """One thing wrong with an input, and where.
+
+    ``where`` is e.g. ``"People, row 12, column E"``.
+    """
 
     message: str
     where: str = ""

@@ -67,6 +67,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash[:12]}"
+
 
 class CalendarSettings(models.Model):
     """The company's working hours (a single row)."""
@@ -82,7 +85,7 @@ class CalendarSettings(models.Model):
         verbose_name_plural = _("working-time settings")
 
     def __str__(self) -> str:
-        periods = ", ".join(f"{a}–{b}" for a, b in self.working_periods)
+        periods = ", ".join(f"{a}–{b}" for a, b in self.working_periods)  # noqa: RUF001
         return f"{periods} ({self.timezone})"
 
 
