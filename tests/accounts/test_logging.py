@@ -41,6 +41,18 @@ def test_a_password_typed_as_user_name_is_not_logged(
     assert "hunter2-secret" not in caplog.text
 
 
+def test_a_password_typed_as_user_name_stays_out_of_the_audit_log(
+    client: Client, clock: ManualClock
+) -> None:
+    from flowbridge.core.models import AuditEntry
+
+    for _ in range(6):
+        client.post(reverse("accounts:login"), {"username": "hunter2-secret", "password": "x"})
+    lock = AuditEntry.objects.get(action="accounts.sign_in.lock")
+    assert lock.object_repr == "an unknown user name"
+    assert "hunter2-secret" not in str(list(AuditEntry.objects.values()))
+
+
 def test_api_token_never_appears_in_logs(
     client: Client, caplog: pytest.LogCaptureFixture, clock: ManualClock
 ) -> None:

@@ -82,10 +82,13 @@ def record_failure(username: str) -> SignInThrottle:
         logger.warning("sign-in failed for %s (failure %d)", who, row.failures)
         if just_locked:
             logger.warning("%s locked until %s", who, row.locked_until)
+            # The audit log is permanent: an unknown name (possibly a password typed
+            # into the wrong field) is recorded as such, never verbatim.
             audit.record(
                 None,
                 "accounts.sign_in.lock",
                 row,
+                object_repr=who,
                 changes={"failures": row.failures, "locked_until": row.locked_until},
             )
     return row
