@@ -1,24 +1,10 @@
 """My profile in a real browser at phone width: no sideways scrolling, deputy search, tokens."""
 
-# The browser fixtures live in tests/browser/conftest.py; importing them makes them usable here.
-# ruff: noqa: F401, F811
-
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import (
-    CJK,
-    PHONE,
-    SignIn,
-    browser,
-    demo_company,
-    new_page,
-    playwright,
-    screenshot,
-    signed_in_page,
-)
-from tests.browser.test_phone import assert_no_page_overflow
+from tests.browser.harness import CJK, PHONE, SignIn, assert_no_page_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

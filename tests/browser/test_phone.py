@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from playwright.sync_api import Page
 
-from tests.browser.conftest import CJK, PHONE, SignIn, screenshot
+from tests.browser.harness import CJK, PHONE, SignIn, assert_no_page_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Elements reaching past the right edge of the viewport, except inside a
-# .table-scroll (wide tables scroll inside their own box, not the page).
-OVERFLOW_JS = """
-() => {
-  const width = document.documentElement.clientWidth;
-  const offenders = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.parentElement && el.parentElement.closest('.table-scroll')) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > width + 1) {
-      offenders.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)}`);
-    }
-  }
-  return {width, scrollWidth: document.documentElement.scrollWidth, offenders};
-}
-"""
-
-
-def assert_no_page_overflow(page: Page) -> None:
-    result: dict[str, Any] = page.evaluate(OVERFLOW_JS)
-    assert result["width"] == PHONE["width"]
-    assert result["offenders"] == [], result["offenders"][:10]
-    assert result["scrollWidth"] <= result["width"], result
 
 
 def test_org_chart_at_phone_width(signed_in_page: SignIn) -> None:

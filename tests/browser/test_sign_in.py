@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page
 
-from tests.browser.conftest import DEMO_PASSWORD, sign_in_through_form
+from tests.browser.harness import DEMO_PASSWORD, sign_in_through_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

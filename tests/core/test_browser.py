@@ -9,13 +9,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
 from flowbridge.core.permissions import Role
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    PHONE,
-    browser,
-    new_page,
-    playwright,
-    sign_in_through_form,
-)
+from tests.browser.harness import PHONE, sign_in_through_form
 from tests.core.conftest import _person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +29,7 @@ def phone_admin(transactional_db: None) -> User:
 
 def test_calendar_and_audit_fit_a_phone(
     phone_admin: User,
-    new_page: Callable[..., Page],  # noqa: F811
+    new_page: Callable[..., Page],
 ) -> None:
     assert phone_admin.pk
     page = new_page(viewport=PHONE)

@@ -13,15 +13,6 @@ from django.utils import translation
 
 from flowbridge.org.models import Department, DepartmentKind, Person, PersonRole
 
-# The browser harness's fixtures, for test_browser.py.
-from tests.browser.conftest import (  # noqa: F401
-    browser,
-    demo_company,
-    new_page,
-    playwright,
-    signed_in_page,
-)
-
 
 @pytest.fixture(autouse=True)
 def english(settings: Any) -> Iterator[None]:

@@ -8,8 +8,7 @@ import pytest
 
 from flowbridge.processes import services
 from flowbridge.processes.models import ProcessVersion
-from tests.browser.conftest import PHONE, SignIn, screenshot
-from tests.browser.test_phone import assert_no_page_overflow
+from tests.browser.harness import PHONE, SignIn, assert_no_page_overflow, screenshot
 from tests.processes import files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

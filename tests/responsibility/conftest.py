@@ -17,15 +17,6 @@ from flowbridge.responsibility import services
 from flowbridge.responsibility.models import ResponsibilityVersion
 from flowbridge.responsibility.specs import StepSpec
 
-# The browser harness's fixtures, for test_browser.py.
-from tests.browser.conftest import (  # noqa: F401
-    browser,
-    demo_company,
-    new_page,
-    playwright,
-    signed_in_page,
-)
-
 
 @pytest.fixture(autouse=True)
 def english(settings: Any) -> Iterator[None]:

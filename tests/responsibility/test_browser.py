@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from flowbridge.responsibility import services
 from flowbridge.responsibility.models import CoreProcess, Part
 from flowbridge.responsibility.specs import steps_of
-from tests.browser.conftest import PHONE, SignIn, screenshot
+from tests.browser.harness import PHONE, SignIn, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

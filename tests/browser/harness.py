@@ -1,5 +1,8 @@
 """Browser-test harness: Playwright (Python) driving Debian's Chromium against live_server.
 
+Registered once as a pytest plugin by ``tests/conftest.py``, so its fixtures
+are available to every test folder.
+
 Never downloads a browser: it launches ``/usr/bin/chromium``. Without it the
 tests skip on a laptop and fail in CI (``skip_or_fail``). Every browser test is
 marked ``@pytest.mark.browser`` and ``@pytest.mark.django_db(transaction=True)``
@@ -12,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -133,3 +137,28 @@ def screenshot(page: Page, name: str) -> Path:
     path = RESULTS_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Elements reaching past the right edge of the viewport, except inside a
+# .table-scroll (wide tables scroll inside their own box, not the page).
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const offenders = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.parentElement && el.parentElement.closest('.table-scroll')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1) {
+      offenders.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)}`);
+    }
+  }
+  return {width, scrollWidth: document.documentElement.scrollWidth, offenders};
+}
+"""
+
+
+def assert_no_page_overflow(page: Page) -> None:
+    result: dict[str, Any] = page.evaluate(OVERFLOW_JS)
+    assert result["width"] == PHONE["width"]
+    assert result["offenders"] == [], result["offenders"][:10]
+    assert result["scrollWidth"] <= result["width"], result
