@@ -88,10 +88,13 @@ def record_failure(username: str) -> SignInThrottle:
                 None,
                 "accounts.sign_in.lock",
                 row,
-                object_repr=who,
+                object_repr=key if who != _UNKNOWN_NAME else who,
                 changes={"failures": row.failures, "locked_until": row.locked_until},
             )
     return row
+
+
+_UNKNOWN_NAME = "an unknown user name"
 
 
 def _log_label(key: str) -> str:
@@ -102,7 +105,7 @@ def _log_label(key: str) -> str:
     """
     if get_user_model().objects.filter(username__iexact=key).exists():
         return f"user name {key!r}"
-    return "an unknown user name"
+    return _UNKNOWN_NAME
 
 
 def _throttle_for_update(key: str) -> SignInThrottle:
