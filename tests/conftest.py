@@ -18,8 +18,8 @@ import pytest
 from flowbridge.core import clock as clock_module
 from flowbridge.core.clock import ManualClock
 
-# The browser harness's fixtures (Playwright, demo sign-ins) serve every test folder.
-pytest_plugins = ["tests.browser.harness"]
+# Shared fixtures (browser harness, language) serve every test folder.
+pytest_plugins = ["tests.browser.harness", "tests.support"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

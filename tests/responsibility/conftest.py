@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import translation
 
 from flowbridge.core.clock import ManualClock
-from flowbridge.org.models import Department, DepartmentKind, Person, PersonRole
+from flowbridge.org.models import Department, DepartmentKind
 from flowbridge.responsibility import services
 from flowbridge.responsibility.models import ResponsibilityVersion
 from flowbridge.responsibility.specs import StepSpec
-
-
-@pytest.fixture(autouse=True)
-def english(settings: Any) -> Iterator[None]:
-    """Messages are asserted in English; test_translations checks the Chinese ones."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+from tests.support import user_with_person
 
 
 @dataclass
@@ -36,16 +25,6 @@ class Company:
     gm: Department
     pmo: AbstractBaseUser
     employee: AbstractBaseUser
-
-
-def _user(username: str, department: Department, role: str | None = None) -> AbstractBaseUser:
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-123")
-    person = Person.objects.create(
-        user=user, employee_no=username.upper(), name=username, department=department
-    )
-    if role:
-        PersonRole.objects.create(person=person, role=role)
-    return user
 
 
 @pytest.fixture
@@ -73,8 +52,8 @@ def company(db: None) -> Company:
         sales=sales,
         cs=cs,
         gm=gm,
-        pmo=_user("pmo", gm, "process_office"),
-        employee=_user("emp", sales),
+        pmo=user_with_person("pmo", gm, "process_office"),
+        employee=user_with_person("emp", sales),
     )
 
 
@@ -93,3 +72,8 @@ def complaint(company: Company, clock: ManualClock) -> ResponsibilityVersion:
         ],
         note="first",
     )
+
+
+@pytest.fixture(autouse=True)
+def english(english_site: None) -> None:
+    """Messages are asserted in English; test_translations checks the Chinese ones."""
