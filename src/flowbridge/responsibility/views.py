@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from flowbridge.responsibility.importer import CHANGED, NEW, UNCHANGED, import_t
 from flowbridge.responsibility.listing import process_summaries
 from flowbridge.responsibility.matrix import COLUMN_KINDS
 from flowbridge.responsibility.models import CoreProcess, Part, ResponsibilityVersion
-from flowbridge.responsibility.specs import steps_of
+from flowbridge.responsibility.specs import StepDraft, steps_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
 STATUS = {
@@ -109,18 +110,18 @@ def _base_version(request: HttpRequest) -> int:
         raise InvalidInput(_("The form is missing the version it was made from.")) from exc
 
 
-@login_required
-@require_POST
-def save_matrix(request: HttpRequest, code: str) -> HttpResponse:
-    """The matrix form without JavaScript: every select posted at once."""
+def _save_from_form(
+    request: HttpRequest,
+    code: str,
+    drafts_for: Callable[[CoreProcess, int], list[StepDraft]],
+) -> HttpResponse:
+    """Shared path of the no-JavaScript forms: check, build steps, save a version, report."""
     process = _process(code)
     if not may(request.user, Action.CHANGE, process):
         raise PermissionDenied
     try:
         base = _base_version(request)
-        current = services.current_version(process)
-        drafts = drafts_from_matrix(services.matrix(current), request.POST)
-        steps = services.specs_from_drafts(process.code, drafts)
+        steps = services.specs_from_drafts(process.code, drafts_for(process, base))
         version = services.save_version(
             request.user, process, steps, base_version=base, note=request.POST.get("note", "")
         )
@@ -128,28 +129,31 @@ def save_matrix(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         _report(request, error)
     return redirect("responsibility:matrix", code=process.code)
+
+
+@login_required
+@require_POST
+def save_matrix(request: HttpRequest, code: str) -> HttpResponse:
+    """The matrix form without JavaScript: every select posted at once."""
+
+    def drafts(process: CoreProcess, base: int) -> list[StepDraft]:
+        current = services.current_version(process)
+        return drafts_from_matrix(services.matrix(current), request.POST)
+
+    return _save_from_form(request, code, drafts)
 
 
 @login_required
 @require_POST
 def save_steps(request: HttpRequest, code: str) -> HttpResponse:
     """Rename, reorder, remove or add steps."""
-    process = _process(code)
-    if not may(request.user, Action.CHANGE, process):
-        raise PermissionDenied
-    try:
-        base = _base_version(request)
+
+    def drafts(process: CoreProcess, base: int) -> list[StepDraft]:
         current = services.get_version(process, base)
         departments = services.departments_by_code([request.POST.get("new-responsible", "")])
-        drafts = steps_from_steps_form(steps_of(current), request.POST, departments)
-        steps = services.specs_from_drafts(process.code, drafts)
-        version = services.save_version(
-            request.user, process, steps, base_version=base, note=request.POST.get("note", "")
-        )
-        _saved(request, process, base, version)
-    except DomainError as error:
-        _report(request, error)
-    return redirect("responsibility:matrix", code=process.code)
+        return steps_from_steps_form(steps_of(current), request.POST, departments)
+
+    return _save_from_form(request, code, drafts)
 
 
 @login_required
