@@ -129,10 +129,8 @@ def _engine_message(message: str) -> str:
     return message
 
 
-def _spiff_check(
-    root: etree._Element, chosen: list[etree._Element], filename: str
-) -> list[Finding]:
-    """Let SpiffWorkflow build every chosen process; its complaints become findings."""
+def engine_document(root: etree._Element, chosen: list[etree._Element]) -> etree._Element:
+    """A copy of the file as the engine reads it: the chosen processes executable, drawings removed."""
     doc = copy.deepcopy(root)
     chosen_ids = {p.get("id") for p in chosen}
     for process in doc.findall(f"{{{BPMN_NS}}}process"):
@@ -143,9 +141,24 @@ def _spiff_check(
             parent = element.getparent()
             if parent is not None and element.tag.startswith(f"{{{BPMN_NS}}}"):
                 parent.remove(element)
+    return doc
+
+
+def read_deployed(data: bytes) -> tuple[etree._Element, list[etree._Element]]:
+    """The root and executable processes of a file the judge accepted (safe parser, no DTD)."""
+    root, problem = _parse(data)
+    if root is None:
+        raise ValueError(str(problem))
+    return root, _executable(root)
+
+
+def _spiff_check(
+    root: etree._Element, chosen: list[etree._Element], filename: str
+) -> list[Finding]:
+    """Let SpiffWorkflow build every chosen process; its complaints become findings."""
     try:
         parser = CamundaParser()
-        parser.add_bpmn_xml(etree.ElementTree(doc), filename)
+        parser.add_bpmn_xml(etree.ElementTree(engine_document(root, chosen)), filename)
         for process_id in [p.get("id") for p in chosen]:
             parser.get_spec(process_id)
             parser.get_subprocess_specs(process_id)
