@@ -29,6 +29,7 @@ from flowbridge.processes.bpmn_rules import (
     find_scripts,
     local,
 )
+from flowbridge.processes.formfields import form_problems
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -200,6 +201,7 @@ def _judge(data: bytes, filename: str) -> Judgement:
     ids = [p.get("id") or "" for p in root.findall(f"{{{BPMN_NS}}}process")]
     for process in chosen:
         problems += check_process(process, set(ids))
+        problems += form_problems(process)  # camunda:formData (processes/formfields.py)
     process_ids = [p.get("id") or "" for p in chosen]
     if problems:
         return _refused(problems, process_ids)
