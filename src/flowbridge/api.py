@@ -17,6 +17,7 @@ from flowbridge.core.api import router as core_router
 from flowbridge.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from flowbridge.org.api import router as org_router
 from flowbridge.processes.api import router as processes_router
+from flowbridge.processes.designer.api import router as designer_router
 from flowbridge.responsibility.api import router as responsibility_router
 
 api = NinjaAPI(
@@ -32,6 +33,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", org_router)
 api.add_router("/", responsibility_router)
 api.add_router("/", processes_router)
+api.add_router("/designer", designer_router)
 
 _STATUS: dict[type[DomainError], int] = {
     InvalidInput: 422,
