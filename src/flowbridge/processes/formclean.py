@@ -196,7 +196,7 @@ def denied_name(name: str) -> bool:
     return PurePosixPath(base).suffix in DENIED_EXTENSIONS
 
 
-def _clean_attachment(spec: FormField, value: Any) -> list[UploadedFile]:
+def _clean_attachment(spec: FormField, value: Any) -> list[UploadedFile[Any]]:
     files = list(value) if isinstance(value, list | tuple) else [value]
     if not all(isinstance(f, UploadedFile) for f in files):
         raise _Bad(_("upload the files as a multipart form"))
@@ -253,7 +253,7 @@ def _default(spec: FormField) -> Any:
 def clean(
     spec: FormSpec,
     data: Mapping[str, Any],
-    files: Mapping[str, Sequence[UploadedFile]] | None = None,
+    files: Mapping[str, Sequence[UploadedFile[Any]]] | None = None,
     *,
     partial: bool = False,
 ) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from flowbridge.core.errors import NotFound
 from flowbridge.org.models import Department, Person
@@ -145,7 +146,7 @@ def _money(field: FormField, value: Any) -> str:
 
 def _file_names(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        return _("%(count)d file(s)") % {"count": value}
+        return ngettext("%(count)d file", "%(count)d files", value) % {"count": value}
     names = []
     for item in value if isinstance(value, list | tuple) else [value]:
         name = item.get("name") if isinstance(item, Mapping) else getattr(item, "name", item)

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 
 from flowbridge.core.errors import InvalidInput
 from flowbridge.org.models import Department, Person
@@ -69,7 +71,8 @@ def _widget(spec: FormField) -> forms.Widget:
         )
     if kind in {"long", "number", "money"}:
         step = {"long": "1", "number": "any", "money": "0.01"}[kind]
-        return forms.NumberInput({"step": step, "inputmode": "decimal", **_limits(spec), **attrs})
+        mode = "numeric" if kind == "long" else "decimal"
+        return forms.NumberInput({"step": step, "inputmode": mode, **_limits(spec), **attrs})
     if kind == "date":
         return forms.DateInput({"type": "date", **_limits(spec), **attrs}, format="%Y-%m-%d")
     if kind == "boolean":
@@ -128,7 +131,7 @@ def django_form(
     spec: FormSpec,
     *,
     data: Mapping[str, Any] | None = None,
-    files: Mapping[str, Any] | None = None,
+    files: MultiValueDict[str, UploadedFile[Any]] | None = None,
     initial: Mapping[str, Any] | None = None,
 ) -> SpecForm:
     """A bound (with ``data``) or unbound form for ``spec`` in the active language."""
@@ -145,7 +148,6 @@ def django_form(
         django_field.spec = spec_field  # type: ignore[attr-defined]  # for the template's marks
         fields[spec_field.id] = django_field
     # A field may be called "spec" too: declared fields leave the class namespace.
-    form_class = type("ProcessForm", (SpecForm,), fields)
+    form_class = cast(type[SpecForm], type("ProcessForm", (SpecForm,), fields))
     form_class.spec = spec
-    form: SpecForm = form_class(data=data, files=files)
-    return form
+    return form_class(data=data, files=files)
