@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "flowbridge.org",
     "flowbridge.responsibility",
     "flowbridge.processes",
+    "flowbridge.notify",
+    "flowbridge.cases",
     "flowbridge.demo",
 ]
 
@@ -130,6 +132,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Sign-in lock-out: this many failures within the window lock the account for the window.
 FLOWBRIDGE_LOGIN_MAX_FAILURES = int(os.environ.get("FLOWBRIDGE_LOGIN_MAX_FAILURES", "5"))
 FLOWBRIDGE_LOGIN_LOCK_MINUTES = int(os.environ.get("FLOWBRIDGE_LOGIN_LOCK_MINUTES", "15"))
+# Uploaded attachments live under the data folder; they are served only through
+# permission-checked views, never as public static files.
+MEDIA_ROOT = Path(os.environ.get("FLOWBRIDGE_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+MEDIA_URL = "/media/"
+FLOWBRIDGE_MAX_UPLOAD_BYTES = int(os.environ.get("FLOWBRIDGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# A requester may urge the holders of a case once per this many minutes.
+FLOWBRIDGE_URGE_INTERVAL_MINUTES = int(os.environ.get("FLOWBRIDGE_URGE_INTERVAL_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,
@@ -139,4 +148,6 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The engine logs every task state change at INFO; our event log already holds them.
+    "loggers": {"spiff": {"level": os.environ.get("ENGINE_LOG_LEVEL", "WARNING")}},
 }

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "flowbridge.cases"
+    label = "cases"
+    verbose_name = _("Requests")
+
+    def ready(self) -> None:
+        from flowbridge.cases import rules
+
+        rules.install()

@@ -1,0 +1,182 @@
+"""The kernel every case operation runs in: lock the case, move the engine, save it all at once.
+
+An operation opens a :class:`Session` with :func:`acting_on`: the case row
+is locked (``SELECT ... FOR UPDATE``) so two people acting on the same case
+are serialized; whoever comes second re-reads the state and gets a clear
+:class:`Conflict` if their task is gone. Events and notifications are
+collected and written with the case in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from flowbridge.cases import engine, eventlog
+from flowbridge.cases.models import Case, CaseEvent, CaseStatus, Step
+from flowbridge.core import clock
+from flowbridge.core.errors import Conflict, NotFound
+from flowbridge.core.workcalendar import WorkingCalendar
+from flowbridge.notify import services as notify
+from flowbridge.org.models import Department, Person
+
+workflows = engine.WorkflowCache()
+
+
+@dataclass
+class Notice:
+    people: list[Person]
+    kind: str
+    params: dict[str, Any]
+    url: str
+
+
+@dataclass
+class Session:
+    """One operation on one locked case: its workflow, and what to write when it ends."""
+
+    case: Case
+    workflow: Any
+    compiled: engine.CompiledProcess
+    now: datetime
+    events: list[CaseEvent] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    calendar: WorkingCalendar | None = None
+
+    def log(
+        self,
+        activity: str,
+        activity_id: str,
+        lifecycle: str,
+        operation: str,
+        **kwargs: Any,
+    ) -> None:
+        self.events.append(
+            eventlog.event(
+                self.case, activity, activity_id, lifecycle, operation, at=self.now, **kwargs
+            )
+        )
+
+    def notify(self, people: list[Person], kind: str, **params: Any) -> None:
+        params.setdefault("case", self.case.reference)
+        params.setdefault("title", self.case.title)
+        self.notices.append(Notice(people, kind, params, case_url(self.case)))
+
+    def company_calendar(self) -> WorkingCalendar:
+        if self.calendar is None:
+            from flowbridge.core.calendar_services import company_calendar
+
+            self.calendar = company_calendar()
+        return self.calendar
+
+
+def case_url(case: Case) -> str:
+    return f"/requests/{case.pk}/"
+
+
+def compiled_for(case: Case) -> engine.CompiledProcess:
+    return engine.compile_process(case.version.bpmn_xml, case.version.bpmn_process_id)
+
+
+def load_workflow(case: Case, compiled: engine.CompiledProcess) -> Any:
+    """The case's workflow: from the cache when it holds this revision, else from the state."""
+    cached = workflows.take(case.pk, case.revision, compiled.digest)
+    return cached if cached is not None else engine.restore(compiled, case.engine_state)
+
+
+def lock_case(case_id: int) -> Case:
+    """The case, locked until the transaction ends; raises NotFound."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("definition", "version", "requester", "requester_department")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No request %(id)s.") % {"id": case_id})
+    return case
+
+
+@contextmanager
+def acting_on(case_id: int, *, expected_revision: int | None = None) -> Iterator[Session]:
+    """Lock the case, hand out its session, and save everything if the block succeeds."""
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if expected_revision is not None and expected_revision != case.revision:
+            raise Conflict(
+                _(
+                    "%(case)s changed since you opened it (someone else acted on it). "
+                    "Reload to see its current state."
+                )
+                % {"case": case.reference}
+            )
+        compiled = compiled_for(case)
+        workflow = load_workflow(case, compiled) if case.is_running else None
+        session = Session(case, workflow, compiled, clock.now())
+        yield session
+        save(session)
+
+
+def save(session: Session) -> None:
+    """Write the case, its engine state, the events and notifications; cache on commit."""
+    case = session.case
+    case.revision += 1
+    fields = ["revision", "status", "ended_at", "title", "form_data"]
+    if session.workflow is not None:
+        case.engine_state = engine.dump(session.workflow)
+        fields.append("engine_state")
+    if case.pk is None:
+        case.save()
+        for row in session.events:
+            row.case = case
+    else:
+        case.save(update_fields=fields)
+    eventlog.save(session.events)
+    for notice in session.notices:
+        notify.send(notice.people, notice.kind, notice.params, url=notice.url)
+    if session.workflow is not None and case.is_running:
+        workflow, revision, digest = session.workflow, case.revision, session.compiled.digest
+        transaction.on_commit(lambda: workflows.put(case.pk, revision, digest, workflow))
+    session.events, session.notices = [], []
+
+
+def end_case(
+    session: Session,
+    status: CaseStatus,
+    *,
+    person: Person | None,
+    operation: str,
+    lifecycle: str = "complete",
+    activity: str = "",
+    activity_id: str = "",
+    department: Department | None = None,
+) -> None:
+    """Close the case with ``status``: cancel what is open, log it, tell the requester."""
+    from flowbridge.cases.steps import cancel_open_steps
+
+    case = session.case
+    cancel_open_steps(session)
+    if session.workflow is not None and not engine.is_completed(session.workflow):
+        engine.cancel(session.workflow)
+    case.status = status
+    case.ended_at = session.now
+    session.log(
+        activity or str(CaseStatus(status).label),
+        activity_id or f"case:{status}",
+        lifecycle,
+        operation,
+        person=person,
+        department=department,
+        attributes={"status": str(status)},
+    )
+    session.notify([case.requester], f"case_{status}")
+
+
+def open_steps(case: Case) -> list[Step]:
+    return list(case.steps.filter(status="open").order_by("id"))
