@@ -10,6 +10,7 @@ and refuses it with every problem found, each with its path, e.g.
 from __future__ import annotations
 
 import json
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,8 @@ class Approver:
     process: str = ""
     step: str = ""
     field: str = ""
+    # Where it was read from, for problems; not part of the chain's value.
+    where: str = dataclasses.field(default="", compare=False, repr=False)
 
     def rule(self) -> str:
         """The assignee rule of docs/process-conventions.md, e.g. ``department:finance``."""
@@ -119,6 +122,8 @@ class FormFieldSpec:
     maximum: str = ""
     currency: str = ""
     help: str = ""
+    # Where it was read from, for problems; not part of the chain's value.
+    where: str = dataclasses.field(default="", compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +191,8 @@ class Node:
     sets: tuple[tuple[str, str], ...] = ()
     branches: tuple[Branch, ...] = ()
     default: Branch | None = None
+    # Where it was read from, for problems; not part of the chain's value.
+    where: str = dataclasses.field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -268,6 +275,8 @@ def parse_chain(payload: Any, *, check_references: bool = True) -> Chain:
     a department closed since still lets the chain open (and be corrected).
     """
     chain, problems = read_chain(payload)
+    if not isinstance(payload, dict):
+        raise InvalidInput(problems_message(problems), problems=problems)
     problems += chain_problems(chain, check_references=check_references)
     if problems:
         raise InvalidInput(problems_message(problems), problems=problems)

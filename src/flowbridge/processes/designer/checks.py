@@ -68,7 +68,7 @@ class _Checker:
     def fields(self) -> None:
         seen: set[str] = set()
         for i, spec in enumerate(self.chain.fields):
-            where = at("fields", i)
+            where = spec.where or at("fields", i)
             if spec.id:
                 self.field_id(spec.id, at(where, "id"))
                 if spec.id in seen:
@@ -135,7 +135,7 @@ class _Checker:
 
     def nodes(self, nodes: tuple[Node, ...], where: str) -> None:
         for i, node in enumerate(nodes):
-            self.node(node, at(at(where, "nodes"), i))
+            self.node(node, node.where or at(at(where, "nodes"), i))
 
     def node(self, node: Node, where: str) -> None:
         if node.name:
@@ -149,7 +149,7 @@ class _Checker:
             if not node.approvers:
                 self.add(at(where, "approvers"), _("choose at least one person or rule"))
             for i, approver in enumerate(node.approvers):
-                self.approver(approver, at(at(where, "approvers"), i))
+                self.approver(approver, approver.where or at(at(where, "approvers"), i))
         if node.due and not DUE.match(node.due):
             self.add(at(where, "due"), _("write a time limit as 30m, 4h or 2d"))
         for field_id, expression in node.sets:

@@ -8,6 +8,7 @@ pass reports everything and the preview can still draw the rest.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -131,6 +132,7 @@ def _field(r: _Reader, value: Any, where: str) -> FormFieldSpec | None:
                 )
             )
     return FormFieldSpec(
+        where=where,
         id=r.text(data, "id", where, required=True, limit=64),
         label=r.text(data, "label", where, required=True),
         label_en=r.text(data, "label_en", where),
@@ -176,7 +178,7 @@ def _approver(r: _Reader, value: Any, where: str) -> Approver | None:
     }.get(kind, ())
     values = {key: r.text(data, key, where, required=True, limit=64) for key in needs}
     levels = _levels(r, data, where) if kind == "head_up" else 0
-    return Approver(type=kind, levels=levels, **values)
+    return Approver(type=kind, levels=levels, where=where, **values)
 
 
 def _condition(r: _Reader, value: Any, where: str) -> Condition | None:
@@ -247,23 +249,20 @@ def _node(r: _Reader, value: Any, where: str, depth: int) -> Node | None:
         )
         return None
     name = r.text(data, "name", where, required=kind in PERSON_KINDS or kind == "auto")
-    node = Node(kind=kind, name=name, name_en=r.text(data, "name_en", where))
+    node = Node(kind=kind, name=name, name_en=r.text(data, "name_en", where), where=where)
     if kind in PERSON_KINDS:
         approvers = []
         for i, raw in enumerate(r.items(data, "approvers", where)):
             approver = _approver(r, raw, at(at(where, "approvers"), i))
             if approver is not None:
                 approvers.append(approver)
-        node = Node(kind=kind, name=node.name, name_en=node.name_en, approvers=tuple(approvers))
+        node = dataclasses.replace(node, approvers=tuple(approvers))
     if kind in ("approval", "task"):
         mode = r.choice(data, "mode", where, MODES, "or-sign")
         rule = r.choice(data, "countersign_rule", where, COUNTERSIGN_RULES, "all")
         on_reject = r.choice(data, "on_reject", where, ON_REJECT, "end")
-        return Node(
-            kind=kind,
-            name=node.name,
-            name_en=node.name_en,
-            approvers=node.approvers,
+        return dataclasses.replace(
+            node,
             mode=mode,
             countersign_rule=rule if mode == "countersign" else "all",
             on_reject=on_reject if kind == "approval" else "end",
@@ -278,7 +277,7 @@ def _node(r: _Reader, value: Any, where: str, depth: int) -> Node | None:
             (str(k), r.text(raw_sets, k, at(where, "set"), required=True, limit=MAX_LONG_TEXT))
             for k in raw_sets
         )
-        return Node(kind=kind, name=name, name_en=node.name_en, sets=sets)
+        return dataclasses.replace(node, sets=sets)
     if kind in ("condition", "parallel"):
         conditional = kind == "condition"
         branches = tuple(
@@ -293,7 +292,7 @@ def _node(r: _Reader, value: Any, where: str, depth: int) -> Node | None:
                 if raw_default is not None
                 else Branch()
             )
-        return Node(kind=kind, name=name, name_en=node.name_en, branches=branches, default=default)
+        return dataclasses.replace(node, branches=branches, default=default)
     return node
 
 
