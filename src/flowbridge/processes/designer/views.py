@@ -98,7 +98,6 @@ def _words() -> dict[str, str]:
         "deploying": _("Deploying…"),
         "deploy_failed": _("Deploying failed"),
         "preview_failed": _("The preview cannot be drawn right now."),
-        "unnamed": _("(no name)"),
         "nobody": _("nobody chosen yet"),
     }
 
