@@ -159,14 +159,15 @@ class _Placer:
             if branch:
                 bottom = self.sequence(branch, column, top)
                 out = self.down(split, column, top)
-                self.edge(fork.split, _first(branch[0]), out, index, self.tag(out, column))
+                label = self.tag(out, column, split.cx)
+                self.edge(fork.split, _first(branch[0]), out, index, label)
                 self.edge(_last(branch[-1]), fork.join, self.into(join, column, bottom))
             else:
                 out = self.down(split, column, join.y)
                 if abs(column - cx) >= 1:
                     side = join.x if column < cx else join.x + join.width
                     out = (*out[:-1], (column, join.cy), (side, join.cy))
-                self.edge(fork.split, fork.join, out, index, self.tag(out, column))
+                self.edge(fork.split, fork.join, out, index, self.tag(out, column, split.cx))
         return join.bottom
 
     @staticmethod
@@ -186,10 +187,11 @@ class _Placer:
         return ((column, bottom), (column, join.cy), (side, join.cy))
 
     @staticmethod
-    def tag(points: tuple[Point, ...], column: float) -> Box:
-        """Where a branch's name goes: just right of its line, below the bend."""
+    def tag(points: tuple[Point, ...], column: float, centre: float) -> Box:
+        """Where a branch's name goes: below the bend, on the side away from the gateway."""
         y = points[1][1] if len(points) > 2 else points[0][1] + 4
-        return Box(column + 4, y + 4, LABEL_W, LABEL_H)
+        x = column - 4 - LABEL_W if column < centre - 1 else column + 4
+        return Box(x, y + 4, LABEL_W, LABEL_H)
 
     def edge(
         self,

@@ -143,7 +143,9 @@ def _starter() -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, chain: Chain | None, definition: ProcessDefinition | None) -> HttpResponse:
+def _page(
+    request: HttpRequest, chain: Chain | None, definition: ProcessDefinition | None
+) -> HttpResponse:
     return render(
         request,
         "processes/designer.html",

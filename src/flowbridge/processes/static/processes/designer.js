@@ -205,7 +205,7 @@
   }
   function branchColumn(node, branch, path, onRemove) {
     var title = branch.name || (branch === node.default ? W.default_branch : "");
-    var condition = branch === node.default ? W.default_branch : conditionText(branch.condition);
+    var condition = branch === node.default ? (branch.name ? W.default_branch : "") : conditionText(branch.condition);
     var head = el("div", { class: "dz-branch-head" }, [
       el("strong", { text: title }),
       node.type === "condition" ? el("span", { class: "dz-summary", text: condition }) : null,
