@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "token": ("token", "issue or revoke API tokens for scripts"),
     "bpmn": ("bpmn", "judge BPMN files: bpmn validate FILE..."),
     "deploy": ("deploy", "deploy a BPMN file as the next version of its process"),
+    "migrate-cases": ("migrate_cases", "move running requests of a process to another version"),
     "compilemessages": ("compile_translations", "compile the zh-hans / en translations"),
 }
 

@@ -223,6 +223,37 @@ def reset_to(workflow: BpmnWorkflow, task_id: UUID) -> None:
     _run_engine(workflow)
 
 
+def without_prediction(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``state`` without the predicted future after waiting tasks (for a version move)."""
+    tasks = {k: dict(v) for k, v in state.get("tasks", {}).items()}
+    doomed: list[str] = []
+    for task in tasks.values():
+        if task["state"] == TaskState.READY:
+            doomed += [str(c) for c in task.get("children", [])]
+            task["children"] = []
+    while doomed:
+        removed = tasks.pop(doomed.pop(), None)
+        if removed is not None:
+            doomed += [str(c) for c in removed.get("children", [])]
+    return {**state, "tasks": tasks}
+
+
+def spec_names(state: dict[str, Any]) -> set[str]:
+    """The task-spec (node) names a saved state refers to, sub-processes included."""
+    names = {str(t["task_spec"]) for t in state.get("tasks", {}).values()}
+    for sub in state.get("subprocesses", {}).values():
+        names |= {str(t["task_spec"]) for t in sub.get("tasks", {}).values()}
+    return names
+
+
+def repredict(workflow: BpmnWorkflow) -> None:
+    """After a move to another version: forget the predicted future and predict it anew."""
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task._drop_children(force=True)
+        mask = TaskState.PREDICTED_MASK | TaskState.FUTURE | TaskState.READY
+        task.task_spec._predict(task, mask=mask)
+
+
 def cancel(workflow: BpmnWorkflow) -> None:
     workflow.cancel()
 

@@ -127,7 +127,7 @@ def save(session: Session) -> None:
     """Write the case, its engine state, the events and notifications; cache on commit."""
     case = session.case
     case.revision += 1
-    fields = ["revision", "status", "ended_at", "title", "form_data"]
+    fields = ["revision", "status", "ended_at", "title", "form_data", "version"]
     if session.workflow is not None:
         case.engine_state = engine.dump(session.workflow)
         fields.append("engine_state")
