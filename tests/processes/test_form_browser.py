@@ -17,7 +17,7 @@ from tests.org.factories import make_department, make_person
 from tests.processes.formfiles import with_forms
 from tests.processes.test_form_pages import EVERY_TYPE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "flowbridge"
 CSS = [
