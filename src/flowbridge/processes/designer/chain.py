@@ -9,8 +9,8 @@ and refuses it with every problem found, each with its path, e.g.
 
 from __future__ import annotations
 
-import json
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Any
 
