@@ -30,6 +30,7 @@ from flowbridge.processes.bpmn_rules import (
     local,
 )
 from flowbridge.processes.formfields import form_problems
+from flowbridge.processes.implicit import make_splits_explicit
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -131,7 +132,7 @@ def _engine_message(message: str) -> str:
 
 
 def engine_document(root: etree._Element, chosen: list[etree._Element]) -> etree._Element:
-    """A copy of the file as the engine reads it: the chosen processes executable, drawings removed."""
+    """The file as the engine reads it: chosen processes run, drawings out, splits explicit."""
     doc = copy.deepcopy(root)
     chosen_ids = {p.get("id") for p in chosen}
     for process in doc.findall(f"{{{BPMN_NS}}}process"):
@@ -142,6 +143,9 @@ def engine_document(root: etree._Element, chosen: list[etree._Element]) -> etree
             parent = element.getparent()
             if parent is not None and element.tag.startswith(f"{{{BPMN_NS}}}"):
                 parent.remove(element)
+    for process in doc.findall(f"{{{BPMN_NS}}}process"):
+        if process.get("id") in chosen_ids:
+            make_splits_explicit(process)
     return doc
 
 
