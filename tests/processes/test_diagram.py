@@ -321,3 +321,9 @@ def test_any_names_and_coordinates_give_svg_or_a_clear_refusal(
     task = groups(parse(svg))["p1_task"]
     spans = "".join(s.text or "" for s in task.iter(f"{SVG}tspan"))
     assert set(spans) - {"…"} <= set(name)
+
+
+def test_a_non_breaking_space_keeps_words_together_and_is_kept() -> None:
+    joined = "Purchase\u00a0order"
+    lines = wrap(joined + " review", text_width(joined) + 1)
+    assert lines == [joined, "review"]

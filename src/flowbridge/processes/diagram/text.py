@@ -32,16 +32,22 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in {"W", "F"}
 
 
+# Spaces that join words instead of separating them: a line never breaks there.
+NO_BREAK = "\u00a0\u2007\u202f\u2060"
+
+
 def _tokens(paragraph: str) -> list[str]:
     """Words and single wide characters, with the spaces kept as their own tokens."""
     tokens: list[str] = []
     word = ""
     for char in paragraph:
-        if char.isspace() or _is_wide(char):
+        if char in NO_BREAK:
+            word += char
+        elif char.isspace() or _is_wide(char):
             if word:
                 tokens.append(word)
                 word = ""
-            tokens.append(" " if char.isspace() else char)
+            tokens.append(char)
         elif char in "-/":
             # A hyphen or slash is a place where a long word may break.
             tokens.append(word + char)
@@ -80,7 +86,7 @@ def wrap(text: str, width: float, font_size: float = FONT_SIZE, *, cut: bool = T
         for token in _tokens(paragraph):
             if token.isspace():
                 if current:
-                    current += " "
+                    current += token
                 continue
             candidate = current + token
             if text_width(candidate.rstrip(), font_size) <= width:
