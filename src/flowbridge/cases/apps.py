@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Requests")
 
     def ready(self) -> None:
-        from flowbridge.cases import rules
+        from flowbridge.cases import panels, rules
 
         rules.install()
+        panels.install()  # home panel "My tasks", notification texts
