@@ -40,6 +40,15 @@ class Resolution:
     unassigned: bool = False
     unresolved: list[str] = field(default_factory=list)
 
+    @property
+    def department_id(self) -> int | None:
+        """The step's department: the one the rules went through, else the first assignee's."""
+        if self.department is not None:
+            return int(self.department.pk)
+        if self.assignees and not self.unassigned:
+            return self.assignees[0].person.department_id
+        return None
+
 
 @dataclass(frozen=True)
 class Context:
@@ -106,7 +115,7 @@ class _Resolver:
         if kind == "requester":
             return self.add([context.requester], delegate=False)
         if kind == "person":
-            return self.add(Person.objects.filter(employee_no=arg))
+            return self.add(Person.objects.filter(employee_no=arg).select_related("department"))
         if kind == "role":
             return self.add(_role_holders(arg))
         if kind == "head":
@@ -203,8 +212,6 @@ def resolve(
     if department is None and resolver.departments:
         department = resolver.departments[0]
     if resolver.found:
-        if department is None:
-            department = resolver.found[0].person.department
         return Resolution(resolver.found, department, False, unresolved)
     office = _role_holders(Role.PROCESS_OFFICE.value)
     resolver.add(office)

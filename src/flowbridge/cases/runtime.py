@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from flowbridge.cases import engine, eventlog
 from flowbridge.cases.models import Case, CaseEvent, CaseStatus, Step
-from flowbridge.core import clock
+from flowbridge.core import audit, clock
 from flowbridge.core.errors import Conflict, NotFound
 from flowbridge.core.workcalendar import WorkingCalendar
 from flowbridge.notify import services as notify
@@ -48,6 +48,15 @@ class Session:
     events: list[CaseEvent] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     calendar: WorkingCalendar | None = None
+    audits: list[tuple[Any, str, Any, dict[str, Any]]] = field(default_factory=list)
+
+    def audit(self, actor: Any, action: str, obj: Any, **changes: Any) -> None:
+        """Record in the audit log when the session is saved.
+
+        The audit chain has one head row every writer locks; writing last keeps
+        that lock for the shortest time, so busy cases do not queue behind it.
+        """
+        self.audits.append((actor, action, obj, changes))
 
     def log(
         self,
@@ -67,6 +76,14 @@ class Session:
         params.setdefault("case", self.case.reference)
         params.setdefault("title", self.case.title)
         self.notices.append(Notice(people, kind, params, case_url(self.case)))
+
+    def today(self) -> date:
+        """The company's date now (its time zone), for delegation and assignment."""
+        if self.calendar is not None:
+            return self.calendar.localize(self.now).date()
+        from flowbridge.org.routing import company_today
+
+        return company_today()
 
     def company_calendar(self) -> WorkingCalendar:
         if self.calendar is None:
@@ -140,10 +157,12 @@ def save(session: Session) -> None:
     eventlog.save(session.events)
     for notice in session.notices:
         notify.send(notice.people, notice.kind, notice.params, url=notice.url)
+    for actor, action, obj, changes in session.audits:
+        audit.record(actor, action, obj, changes=changes)
     if session.workflow is not None and case.is_running:
         workflow, revision, digest = session.workflow, case.revision, session.compiled.digest
         transaction.on_commit(lambda: workflows.put(case.pk, revision, digest, workflow))
-    session.events, session.notices = [], []
+    session.events, session.notices, session.audits = [], [], []
 
 
 def end_case(
@@ -156,6 +175,7 @@ def end_case(
     activity: str = "",
     activity_id: str = "",
     department: Department | None = None,
+    department_id: int | None = None,
 ) -> None:
     """Close the case with ``status``: cancel what is open, log it, tell the requester."""
     from flowbridge.cases.steps import cancel_open_steps
@@ -173,6 +193,7 @@ def end_case(
         operation,
         person=person,
         department=department,
+        department_id=department_id,
         attributes={"status": str(status)},
     )
     session.notify([case.requester], f"case_{status}")

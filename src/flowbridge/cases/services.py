@@ -219,7 +219,7 @@ def decide(
             "complete",
             operation,
             person=person,
-            department=item.department,
+            department_id=item.department_id,
             step=step,
             item=item,
             attributes={"decision": decision, **({"comment": comment[:500]} if comment else {})},
@@ -235,7 +235,7 @@ def decide(
         outcome = step_after_decision(session, step, item, config.countersign_rule)
         if outcome is not None:
             finish_step(session, step, outcome, person)
-        audit.record(actor, f"cases.task.{operation}", item, changes={"case": session.case.pk})
+        session.audit(actor, f"cases.task.{operation}", item, case=session.case.pk)
     return session.case
 
 
@@ -269,7 +269,7 @@ def _hand_back(session: Session, item: WorkItem, person: Person, comment: str, a
         "reassign",
         "hand_back",
         person=person,
-        department=item.department,
+        department_id=item.department_id,
         step=item.step,
         item=item,
         attributes={"to": owner.employee_no, "advice": advice, "comment": comment[:500]},

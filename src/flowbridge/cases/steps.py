@@ -41,7 +41,7 @@ def context(session: Session) -> assignment.Context:
         requester=case.requester,
         requester_department=case.requester_department,
         form=case.form_data,
-        on=session.company_calendar().localize(session.now).date(),
+        on=session.today(),
     )
 
 
@@ -78,7 +78,7 @@ def new_item(
         assignee=person,
         owner=owner,
         on_behalf_of=on_behalf_of,
-        department=step.department,
+        department_id=step.department_id,
         purpose=purpose,
         status=status,
         origin=origin,
@@ -102,7 +102,7 @@ def announce(session: Session, item: WorkItem, lifecycle: str = "assign") -> Non
         lifecycle,
         item.origin,
         person=item.assignee,
-        department=item.department,
+        department_id=item.department_id,
         step=step,
         item=item,
         attributes={"on_behalf_of": item.on_behalf_of.employee_no} if item.on_behalf_of else {},
@@ -123,7 +123,7 @@ def open_step(session: Session, task: Any, config: NodeConfig) -> Step:
         name=config.name,
         kind=config.kind,
         mode=config.mode,
-        department=found.department,
+        department_id=found.department_id,
         opened_at=session.now,
         due_at=due_at(session, config.due),
     )
@@ -150,7 +150,7 @@ def open_step(session: Session, task: Any, config: NodeConfig) -> Step:
             "note",
             "unresolved",
             step=step,
-            department=found.department,
+            department_id=found.department_id,
             attributes={"unresolved": found.unresolved},
         )
     return step
@@ -175,7 +175,7 @@ def _carbon_copy(session: Session, config: NodeConfig, rules: tuple[str, ...]) -
             config.node_id,
             "note",
             "cc",
-            department=found.department,
+            department_id=found.department_id,
             attributes={"people": [p.employee_no for p in fresh]},
         )
 
@@ -255,7 +255,7 @@ def cancel_step(session: Session, step: Step, *, operation: str) -> None:
                 "ate_abort",
                 operation,
                 person=item.assignee,
-                department=item.department,
+                department_id=item.department_id,
                 step=step,
                 item=item,
             )
@@ -333,7 +333,7 @@ def finish_step(session: Session, step: Step, outcome: str, person: Person | Non
             CaseStatus.REJECTED,
             person=person,
             operation="reject",
-            department=step.department,
+            department_id=step.department_id,
         )
         return
     task = engine.find(session.workflow, step.spiff_task_id)
