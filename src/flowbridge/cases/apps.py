@@ -8,7 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Requests")
 
     def ready(self) -> None:
-        from flowbridge.cases import panels, rules
+        from flowbridge.cases import notices, panels, rules
 
         rules.install()
         panels.install()  # home panel "My tasks", notification texts
+        notices.register()  # the notification texts of requests (cases/notices.py owns them)
