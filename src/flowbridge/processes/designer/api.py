@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 
-from flowbridge.core.errors import NotFound
+from flowbridge.core.errors import InvalidInput, NotFound, Problem
 from flowbridge.processes import services as process_services
 from flowbridge.processes.designer import services
 from flowbridge.processes.designer.bpmn_writer import chain_to_bpmn
@@ -66,8 +66,9 @@ def preview(request: HttpRequest, payload: Body[dict[str, Any]]) -> HttpResponse
     chain, _problems = read_chain(payload)
     try:
         svg = services.preview_svg(chain)
-    except DiagramUnavailable as error:  # only a writer bug gets here; say so plainly
-        return HttpResponse(str(error), status=500, content_type="text/plain")
+    except DiagramUnavailable as error:  # e.g. a chain too large to draw
+        message = _("The diagram cannot be drawn: %(reason)s") % {"reason": error}
+        raise InvalidInput(message, problems=[Problem(message)]) from error
     return HttpResponse(svg, content_type="image/svg+xml")
 
 

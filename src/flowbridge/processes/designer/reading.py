@@ -9,6 +9,7 @@ pass reports everything and the preview can still draw the rest.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -36,6 +37,15 @@ from flowbridge.processes.designer.chain import (
 MAX_TEXT = 200
 MAX_LONG_TEXT = 2000
 MAX_DEPTH = 20
+
+
+# Characters XML 1.0 cannot carry (controls other than tab and newlines, surrogates).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters a BPMN file cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def at(where: str, key: str | int) -> str:
@@ -84,6 +94,9 @@ class _Reader:
         if not isinstance(value, str):
             self.add(at(where, key), _("must be text"))
             return ""
+        if _NOT_XML.search(value):
+            self.add(at(where, key), _("contains control characters"))
+            value = xml_safe(value)
         value = value.strip()
         if required and not value:
             self.add(at(where, key), _("is required"))
@@ -189,7 +202,7 @@ def _condition(r: _Reader, value: Any, where: str) -> Condition | None:
         if len(value) > MAX_LONG_TEXT:
             r.add(where, _("longer than %(limit)d characters") % {"limit": MAX_LONG_TEXT})
             return None
-        return Condition(expression=value.strip())
+        return Condition(expression=xml_safe(value).strip())
     if value is None:
         r.add(where, _("the branch needs a condition"))
         return None
@@ -219,6 +232,10 @@ def _condition(r: _Reader, value: Any, where: str) -> Condition | None:
         return None
     if not field:
         return None
+    if isinstance(operand, str):
+        operand = xml_safe(operand)
+    elif isinstance(operand, list):
+        operand = [xml_safe(v) if isinstance(v, str) else v for v in operand]
     return Condition(field=field, op=str(op), value=operand)
 
 
@@ -274,7 +291,10 @@ def _node(r: _Reader, value: Any, where: str, depth: int) -> Node | None:
             r.add(at(where, "set"), _("must be an object"))
             raw_sets = {}
         sets = tuple(
-            (str(k), r.text(raw_sets, k, at(where, "set"), required=True, limit=MAX_LONG_TEXT))
+            (
+                xml_safe(str(k))[:64],
+                r.text(raw_sets, k, at(where, "set"), required=True, limit=MAX_LONG_TEXT),
+            )
             for k in raw_sets
         )
         return dataclasses.replace(node, sets=sets)
