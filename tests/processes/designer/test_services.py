@@ -90,3 +90,19 @@ def test_a_refused_chain_stores_nothing(people: People, clock: ManualClock) -> N
 def test_preview_draws_the_chain(people: People) -> None:
     svg = preview_svg(parse_chain(chains.small()))
     assert svg.startswith("<svg") and "管理层会签" in svg and "长假" in svg
+
+
+def test_the_form_layer_reads_the_written_form(people: People, clock: ManualClock) -> None:
+    """The form XML follows the forms contract: processes.forms reads back what was designed."""
+    forms = pytest.importorskip("flowbridge.processes.forms")
+    chains.responsibility_step()
+    spec = forms.form_for(design_deploy(people.pmo, parse_chain(chains.full())))
+    assert [f.id for f in spec.fields] == ["item", "amount", "risk", "buyer", "note"]
+    amount = spec.field("amount")
+    assert (amount.type, amount.required, amount.currency) == ("money", True, "CNY")
+    assert (amount.label_zh, amount.label_en) == ("金额", "Amount")
+    assert (str(amount.minimum), str(amount.maximum)) == ("0", "10000000")
+    assert amount.help == "含税 | Tax included"
+    assert spec.field("risk").options == [("low", "低", "Low"), ("high", "高", "High")]
+    assert spec.field("note").max_length == 500
+    assert spec.field("buyer").type == "person"
