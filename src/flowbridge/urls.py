@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("flowbridge.org.urls")),
     path("responsibility/", include("flowbridge.responsibility.urls")),
     path("processes/", include("flowbridge.processes.urls")),
+    path("", include("flowbridge.cases.urls")),  # /requests/ and /tasks/
+    path("notifications/", include("flowbridge.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -11,5 +11,5 @@ class CasesConfig(AppConfig):
         from flowbridge.cases import notices, panels, rules
 
         rules.install()
-        panels.install()  # home panel "My tasks", notification texts
+        panels.install()  # home panel "My tasks"
         notices.register()  # the notification texts of requests (cases/notices.py owns them)
