@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from flowbridge.core import audit
+from flowbridge.demo import history
 from flowbridge.demo.company import (
     ACCOUNTS,
     AWAY,
@@ -82,6 +83,7 @@ def foreign_data() -> list[str]:
     processes = CoreProcess.objects.exclude(code__in=[p.code for p in PROCESSES])
     if processes.exists():
         found.append(f"{processes.count()} responsibility list(s) not from the demo")
+    found.extend(history.foreign_data())
     return found
 
 
@@ -231,6 +233,8 @@ def reset() -> None:
     them. The audit log keeps the history; a ``demo.reset`` entry marks the wipe.
     """
     with transaction.atomic():
+        # Requests protect people and process versions, so the demo history goes first.
+        history.wipe()
         # Assignments protect departments, so processes (cascading to versions) go first.
         ResponsibilityVersion.objects.all().delete()
         CoreProcess.objects.all().delete()

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from flowbridge.core.errors import DomainError
-from flowbridge.demo import loader
+from flowbridge.demo import history, loader
 from flowbridge.demo.company import DEMO_PASSWORD
 
 URL = "http://127.0.0.1:8000/"
@@ -22,6 +22,20 @@ class Command(BaseCommand):
             action="store_true",
             help="wipe departments, people and responsibility lists first, then load again",
         )
+        # --- demo history (demo engineer) ---
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="also deploy the demo processes and run a year of requests through the engine",
+        )
+        parser.add_argument(
+            "--history-days",
+            type=int,
+            default=history.DAYS,
+            metavar="N",
+            help=f"with --history: how many days of requests up to now (default {history.DAYS})",
+        )
+        # --- end demo history ---
         parser.add_argument(
             "--force",
             action="store_true",
@@ -55,7 +69,30 @@ class Command(BaseCommand):
                     f"({summary.versions} versions)."
                 )
             )
+        if options["history"]:
+            self._history(options["history_days"])
         self._print_sign_ins()
+
+    def _history(self, days: int) -> None:
+        """Run the demo history once; an existing one is kept (the command stays idempotent)."""
+        if days < 1:
+            raise CommandError("--history-days must be at least 1")
+        if history.is_generated():
+            self.stdout.write("The demo history is already there; nothing changed.")
+            return
+        self.stdout.write(f"Running {days} days of requests through the engine ...")
+        try:
+            summary = history.generate(days=days)
+        except DomainError as exc:
+            raise CommandError(f"could not generate the demo history: {exc}") from exc
+        statuses = ", ".join(f"{count} {status}" for status, count in summary.by_status.items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {summary.cases} requests from {summary.start:%Y-%m-%d} to "
+                f"{summary.end:%Y-%m-%d} ({statuses}; {summary.actions} actions) "
+                f"in {summary.seconds:.1f} s."
+            )
+        )
 
     def _print_sign_ins(self) -> None:
         rows = loader.sign_ins()
