@@ -123,3 +123,9 @@ def chain_from_version(version: ProcessVersion) -> Chain | None:
     if again is None or _signature(again) != _signature(process):
         return None
     return chain
+
+
+def designed(definition: ProcessDefinition) -> bool:
+    """Whether the current version of ``definition`` reopens in the designer."""
+    version = definition.versions.order_by("-number").first()
+    return version is not None and chain_from_version(version) is not None

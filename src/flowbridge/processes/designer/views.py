@@ -176,9 +176,3 @@ def design_edit(request: HttpRequest, key: str) -> HttpResponse:
     if chain is None:
         raise Http404(_("This process was not made with the designer."))
     return _page(request, chain, definition)
-
-
-def designed(definition: ProcessDefinition) -> bool:
-    """Whether the current version of ``definition`` reopens in the designer."""
-    version = definition.versions.order_by("-number").first()
-    return version is not None and chain_from_version(version) is not None

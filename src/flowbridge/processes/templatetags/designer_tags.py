@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from flowbridge.processes.designer.views import designed
+from flowbridge.processes.designer.services import designed
 from flowbridge.processes.models import ProcessDefinition
 
 register = template.Library()
