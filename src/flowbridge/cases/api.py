@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from flowbridge.cases import export, operations, queries, services
@@ -29,7 +29,7 @@ from flowbridge.cases.api_input import (
 )
 from flowbridge.cases.api_schemas import (
     CaseOut,
-    CaseSummary,
+    CaseRow,
     CatalogEntry,
     CountsOut,
     EventOut,
@@ -107,7 +107,7 @@ def _start_input(request: HttpRequest) -> tuple[StartIn, dict[str, Any]]:
         "requestBody": START_BODY["requestBody"] | {"description": START_BODY["description"]}
     },
 )
-def start(request: HttpRequest) -> tuple[int, CaseOut]:
+def start(request: HttpRequest) -> Status[CaseOut]:
     payload, files = _start_input(request)
     actor = actor_of(request)
     case = services.start_case(
@@ -118,10 +118,10 @@ def start(request: HttpRequest) -> tuple[int, CaseOut]:
         title=payload.title,
         version_number=payload.version,
     )
-    return 201, case_out(actor, services.case_of(actor, case.pk))
+    return Status(201, case_out(actor, services.case_of(actor, case.pk)))
 
 
-@router.get("/requests", response=list[CaseSummary], url_name="request_list")
+@router.get("/requests", response=list[CaseRow], url_name="request_list")
 @paginate(PageNumberPagination, page_size=50)
 def list_requests(
     request: HttpRequest, scope: str = "mine", status: str = "", process: str = ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from flowbridge.cases import operations, services
 from flowbridge.cases.api_input import (
@@ -245,11 +245,14 @@ def carbon_copy(request: HttpRequest, case_id: int) -> CaseOut:
     url_name="request_comment",
     openapi_extra=documented(CommentIn),
 )
-def comment(request: HttpRequest, case_id: int) -> tuple[int, CommentOut]:
+def comment(request: HttpRequest, case_id: int) -> Status[CommentOut]:
     payload = body(request, CommentIn)
     row = operations.add_comment(actor_of(request), case_id, payload.text, item_id=payload.item_id)
     author = ref(row.author)
     assert author is not None
-    return 201, CommentOut(
-        id=row.pk, case_id=row.case_id, text=row.text, author=author, created_at=row.created_at
+    return Status(
+        201,
+        CommentOut(
+            id=row.pk, case_id=row.case_id, text=row.text, author=author, created_at=row.created_at
+        ),
     )

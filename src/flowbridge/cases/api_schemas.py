@@ -102,6 +102,22 @@ class CaseSummary(Schema):
     ended_at: datetime | None
 
 
+class CaseRow(CaseSummary):
+    """A case in a list, read straight from the model (definition, version, requester joined)."""
+
+    @staticmethod
+    def resolve_process(obj: Case) -> str:
+        return obj.definition.key
+
+    @staticmethod
+    def resolve_version(obj: Case) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_requester(obj: Case) -> PersonRef | None:
+        return ref(obj.requester)
+
+
 class CaseOut(CaseSummary):
     process_name: str
     requester_department: str | None
@@ -209,10 +225,6 @@ def field_out(f: forms.FormField) -> FieldOut:
         default=f.default,
         options=options,
     )
-
-
-def summary(case: Case) -> CaseSummary:
-    return CaseSummary(**_summary_fields(case))
 
 
 def _summary_fields(case: Case) -> dict[str, Any]:
