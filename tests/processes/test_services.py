@@ -138,4 +138,4 @@ def test_every_miwg_file_that_is_ok_deploys(
         assert version.number == 1
         assert services.export_bpmn(ProcessVersion.objects.get(pk=version.pk)) == data
         deployed += 1
-    assert deployed == 5
+    assert deployed == 9
