@@ -225,7 +225,7 @@ def test_return_to_requester_and_resubmit_through_pages(
     assert back.purpose == "resubmit"
     _login(client, org.requester)
     page = client.get(f"/tasks/{back.pk}/").content.decode()
-    assert 'id="action-resubmit"' in page and 'value="taxi"' in page
+    assert 'id="action-resubmit"' in page and 'name="form-reason" value="taxi"' in page
     refused = client.post(f"/tasks/{back.pk}/resubmit/", {"form-amount": "x"})
     assert refused.status_code == 422 and holders(case) == ["E001"]
     client.post(
@@ -328,3 +328,41 @@ def test_home_panel_lists_my_tasks(
     _start(org, expense)
     page = _login(client, org.sales_head).get("/").content.decode()
     assert 'id="panel-my-tasks"' in page and "1 open task" in page
+
+
+def test_process_page_shows_the_overview_to_the_process_office(
+    client: Client, org: Org, expense: ProcessDefinition, clock: ManualClock
+) -> None:
+    _start(org, expense)
+    _start(org, expense)
+    page = _login(client, org.pmo).get("/processes/expense/").content.decode()
+    assert 'id="process-overview"' in page
+    assert "Running 2" in page and "0 overdue tasks" in page
+    assert "/requests/all/?process=expense" in page
+    assert 'id="process-overview"' not in (
+        _login(client, org.requester).get("/processes/expense/").content.decode()
+    )
+
+
+def test_a_task_form_is_filled_in_when_marking_done(
+    client: Client, org: Org, deployed: Deploy, clock: ManualClock
+) -> None:
+    xml = bpmn.chain(bpmn.task("ship", "Ship", "person:E003"), fields=("item:string",))
+    xml = xml.replace(
+        '<bpmn:userTask id="ship" name="Ship"><bpmn:extensionElements>',
+        '<bpmn:userTask id="ship" name="Ship"><bpmn:extensionElements>'
+        '<camunda:formData><camunda:formField id="tracking" label="tracking" type="string">'
+        '<camunda:validation><camunda:constraint name="required"/></camunda:validation>'
+        "</camunda:formField></camunda:formData>",
+    )
+    case = services.start_case(org.requester.user, deployed(xml, key="ship"), {"item": "pen"})
+    item = item_for(case, org.finance_head)
+    _login(client, org.finance_head)
+    page = client.get(f"/tasks/{item.pk}/").content.decode()
+    assert 'name="task-tracking"' in page and 'id="action-done"' in page
+    refused = client.post(f"/tasks/{item.pk}/done/", {"task-tracking": ""})
+    assert refused.status_code == 422 and "pf-invalid" in refused.content.decode()
+    assert fresh(case).status == CaseStatus.RUNNING
+    client.post(f"/tasks/{item.pk}/done/", {"task-tracking": "SF123"})
+    assert fresh(case).status == CaseStatus.COMPLETED
+    assert fresh(case).form_data["tracking"] == "SF123"

@@ -119,13 +119,9 @@ def item_action(request: HttpRequest, item_id: int, name: str) -> HttpResponse:
         services.case_of(request.user, item.case_id)
     case = item.case
     form = new_form(name, case, item, data=request.POST, files=request.FILES)
-    if name == "resubmit":
-        form.prefix = "form"
     own = None
     if name in ("approve", "done"):
         own = task_form(item, request.POST, request.FILES)
-        if own is not None:
-            own.prefix = "task"
     valid = form.is_valid() & (own is None or own.is_valid())
     if valid:
         try:

@@ -118,6 +118,7 @@ def new_form(
         spec = forms.form_for(case.version)
         form = forms.django_form(spec, data=data, files=files, initial=case.form_data)
         form.partial = True
+        form.prefix = "form"  # apart from the action's own fields (comment, revision)
         return form
     if name == "withdraw":
         return action.WithdrawForm(**kwargs)
@@ -135,7 +136,9 @@ def task_form(item: WorkItem, data: Any = None, files: Any = None) -> Any:
     spec = forms.form_for(item.case.version, item.step.node_id)
     if not spec:
         return None
-    return forms.django_form(spec, data=data, files=files, initial=item.case.form_data)
+    form = forms.django_form(spec, data=data, files=files, initial=item.case.form_data)
+    form.prefix = "task"  # apart from the decision's own fields (comment, revision)
+    return form
 
 
 def load_item(item_id: int) -> WorkItem:

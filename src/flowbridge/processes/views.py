@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from flowbridge.cases.views_overview import overview_context
 from flowbridge.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from flowbridge.core.permissions import Action, may
 from flowbridge.processes import services
@@ -112,6 +113,8 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
             "chosen": chosen,
             "svg": diagram_svg(chosen),
             "can_deploy": may(request.user, Action.CHANGE, ProcessDefinition),
+            # Running cases on the diagram, totals, overdue (process office, management, audit).
+            "overview": overview_context(request.user, definition, chosen),
         },
     )
 
