@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -463,7 +465,10 @@ def test_copies_let_people_read_the_case_once(org: Org, deployed: Deploy) -> Non
     assert audited("cases.cc") == 2
 
 
-def test_comments_with_attachments(org: Org, deployed: Deploy) -> None:
+def test_comments_with_attachments(
+    org: Org, deployed: Deploy, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
     case = services.start_case(org.requester.user, one_step(deployed), {})
     item = item_for(case, org.finance_head)
     upload = SimpleUploadedFile("发票.pdf", b"%PDF-1.4 invoice", content_type="application/pdf")
