@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from flowbridge.cases import operations, services
 from flowbridge.cases.models import Case, CaseEvent, CaseStatus
@@ -16,7 +17,11 @@ from flowbridge.processes.models import ProcessDefinition
 from tests.cases import bpmn
 from tests.cases.conftest import Org, fresh, item_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("english_site"),
+]
 
 
 def race(*actions: Callable[[], str]) -> list[str]:
@@ -27,7 +32,8 @@ def race(*actions: Callable[[], str]) -> list[str]:
     def run(action: Callable[[], str]) -> None:
         start.wait()
         try:
-            outcomes.append(action())
+            with translation.override("en"):  # the active language is per thread
+                outcomes.append(action())
         except Conflict as error:
             outcomes.append(f"conflict: {error.message}")
         except DomainError as error:

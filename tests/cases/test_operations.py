@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 
 from flowbridge.cases import operations, services
 from flowbridge.cases.models import (
@@ -23,9 +24,9 @@ from flowbridge.cases.models import (
     Step,
     WorkItem,
 )
-from flowbridge.core.audit import AuditEntry
 from flowbridge.core.clock import ManualClock
 from flowbridge.core.errors import Conflict, InvalidInput, NotAllowed
+from flowbridge.core.models import AuditEntry
 from flowbridge.notify.models import Notification
 from flowbridge.notify.services import text_of
 from flowbridge.org.models import Person
@@ -33,7 +34,7 @@ from flowbridge.processes.models import ProcessDefinition
 from tests.cases import bpmn
 from tests.cases.conftest import Org, activities, fresh, holders, item_for
 
-pytestmark = pytest.mark.usefixtures("engine_mode")
+pytestmark = pytest.mark.usefixtures("engine_mode", "english_site")
 
 Deploy = Callable[..., ProcessDefinition]
 
@@ -425,6 +426,8 @@ def test_urging_notifies_the_holders_at_most_once_per_interval(
     assert fresh(case).revision == revision  # an urge does not make open pages stale
     assert [e.attributes["urged"] for e in case.events.filter(operation="urge")] == ["E003", "E006"]
     assert "请尽快" in text_of(notices(org.gm, "urged")[0])
+    with translation.override("zh-hans"):
+        assert "张三 催你处理" in text_of(notices(org.gm, "urged")[0])
     clock.advance(timedelta(minutes=10))
     before = counts(case)
     with pytest.raises(Conflict, match="09:30"):
