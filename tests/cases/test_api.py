@@ -403,7 +403,7 @@ def test_return_targets_return_and_resubmit(client: Client, org: Org, started: C
 
 def test_withdraw_urge_cc_comment(client: Client, org: Org, started: Case) -> None:
     base = f"/api/requests/{started.pk}"
-    assert post(client, f"{base}/withdraw", org.outsider).status_code in (403, 404)
+    assert post(client, f"{base}/withdraw", org.outsider).status_code == 403
     urged = post(client, f"{base}/urge", org.requester, {"message": "please"})
     assert urged.status_code == 200, urged.content
     assert post(client, f"{base}/urge", org.requester).status_code == 409
@@ -456,3 +456,22 @@ def test_event_export_is_for_office_management_and_auditors(
     assert client.get("/api/events.csv?process=nope", **auth(org.pmo)).status_code == 404
     backwards = client.get("/api/events.csv?from=2026-03-05&to=2026-03-01", **auth(org.pmo))
     assert backwards.status_code == 422
+
+
+def test_refusals_speak_chinese_by_default_and_english_on_request(client: Client, org: Org) -> None:
+    zh = client.get("/api/requests?scope=x", **auth(org.requester))
+    assert zh.json()["detail"] == "scope 只能是 mine 或 all。"
+    en = client.get("/api/requests?scope=x", HTTP_ACCEPT_LANGUAGE="en", **auth(org.requester))
+    assert en.json()["detail"] == "scope is mine or all."
+
+
+def test_openapi_documents_the_routes_and_their_bodies(client: Client, org: Org) -> None:
+    schema = client.get("/api/openapi.json", **auth(org.requester)).json()
+    paths = schema["paths"]
+    for path in ("/api/requests", "/api/tasks/{item_id}/approve", "/api/events.xes"):
+        assert path in paths
+    approve = paths["/api/tasks/{item_id}/approve"]["post"]["requestBody"]
+    body = approve["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"comment", "values", "expected_revision"}
+    exports = {p["name"] for p in paths["/api/events.csv"]["get"]["parameters"]}
+    assert {"process", "from", "to", "lifecycle"} <= exports

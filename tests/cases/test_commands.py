@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 
 from flowbridge.cases.models import Case, CaseEvent
 from flowbridge.cli import main
@@ -130,8 +131,15 @@ def test_export_log_writes_xes_and_csv(
 
 
 def test_cli_dispatches_hyphenated_names(
-    org: Org, expense: ProcessDefinition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    org: Org,
+    expense: ProcessDefinition,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A command run from the shell closes its connections on exit; in-process that would
+    # close the test's own transaction (PostgreSQL), so here the connection stays open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     main(["start", "expense", "--as", "E001", "--value", "amount=7"])
     case = Case.objects.get()
     assert capsys.readouterr().out.strip() == f"{case.reference} {case.pk}"

@@ -206,3 +206,14 @@ def test_an_empty_selection_is_a_valid_empty_log(org: Org) -> None:
     assert list(export.events_csv(CaseEvent.objects.none())) == [
         ",".join(export.CSV_COLUMNS) + "\r\n"
     ]
+
+
+def test_pm4py_stays_a_test_dependency() -> None:
+    """PM4Py is AGPL: the product never imports it, only these tests do."""
+    source = Path(export.__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if "pm4py" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
