@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from flowbridge.cases import export, operations, services
@@ -217,3 +219,22 @@ def test_pm4py_stays_a_test_dependency() -> None:
         if "pm4py" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_export_reads_in_a_fixed_number_of_queries(
+    org: Org, deployed: Deploy, clock: ManualClock
+) -> None:
+    flow(deployed)
+
+    def queries_for_export() -> int:
+        rows = export.events(export.Selection(process="expense"))
+        with CaptureQueriesContext(connection) as captured:
+            xes = b"".join(export.events_xes(rows))
+            lines = list(export.events_csv(rows))
+        assert xes.count(b"<event>") == len(lines) - 1 == CaseEvent.objects.count()
+        return len(captured)
+
+    run_cases(org, clock, 2)
+    few = queries_for_export()
+    run_cases(org, clock, 6)
+    assert queries_for_export() == few
