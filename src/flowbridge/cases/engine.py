@@ -164,13 +164,39 @@ def dump(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 def restore(compiled: CompiledProcess, state: dict[str, Any]) -> BpmnWorkflow:
     """The workflow :func:`dump` saved, on the specs of its own version."""
-    dct = dict(state)
+    dct = _parents_first(state)
     dct.pop("format", None)
     dct["spec"] = compiled.spec
     dct["subprocess_specs"] = compiled.subprocess_specs
     workflow = _REGISTRY.restore(dct)
     workflow.script_engine = SAFE_ENGINE
     return workflow
+
+
+def _parents_first(state: dict[str, Any]) -> dict[str, Any]:
+    """The state with every task after its parent, in the workflow and each sub-process.
+
+    Spiff rebuilds a task's data from its parent's while restoring, in the
+    order of the ``tasks`` mapping; PostgreSQL's jsonb does not keep that
+    order (it sorts keys), which silently emptied the data of later tasks.
+    """
+    dct = dict(state)
+    if not isinstance(dct.get("tasks"), dict):
+        return dct
+    tasks: dict[str, Any] = dct["tasks"]
+    ordered: dict[str, Any] = {}
+    for key in tasks:
+        chain = []
+        while key in tasks and key not in ordered and key not in chain:
+            chain.append(key)
+            key = tasks[key].get("parent")
+        for found in reversed(chain):
+            ordered[found] = tasks[found]
+    dct["tasks"] = ordered
+    subprocesses = dct.get("subprocesses")
+    if isinstance(subprocesses, dict):
+        dct["subprocesses"] = {k: _parents_first(v) for k, v in subprocesses.items()}
+    return dct
 
 
 def ready_tasks(workflow: BpmnWorkflow) -> list[SpiffTask]:
