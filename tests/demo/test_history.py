@@ -95,6 +95,11 @@ def test_a_short_history_runs_through_the_engine() -> None:
         else:
             assert case.ended_at == events[-1].timestamp
             assert events[-1].lifecycle in ("complete", "pi_abort", "withdraw")
+    # Demo sign-ins find work waiting for them.
+    holders = set(
+        WorkItem.objects.filter(status="open").values_list("assignee__user__username", flat=True)
+    )
+    assert {"cs_liaison", "rd_head"} <= holders
     # Work items match events: each decision is logged, each open item was announced.
     for item in WorkItem.objects.filter(status="done"):
         assert CaseEvent.objects.filter(work_item=item, lifecycle="complete").exists(), item.pk
