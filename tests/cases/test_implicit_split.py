@@ -84,3 +84,17 @@ def test_conditional_flows_from_a_task_run_when_true(
         services.decide(org.sales_head.user, item_for(case, org.sales_head).pk, "approved")
     assert holders(big) == ["E006"]
     assert holders(small) == ["E003"]
+
+
+def test_elements_named_like_the_engines_own_steps_run(
+    org: Org, deployed: Callable[..., ProcessDefinition]
+) -> None:
+    # Spiff calls its internal first and last steps Start and End; files may use those ids too.
+    xml = bpmn.chain(bpmn.approval("End2", "负责人", "head:requester"))
+    xml = xml.replace('id="start"', 'id="Start"').replace('"end"', '"End"')
+    xml = xml.replace('sourceRef="start"', 'sourceRef="Start"')
+    case = services.start_case(org.requester.user, deployed(xml, key="reserved"), {})
+    services.decide(org.sales_head.user, item_for(case, org.sales_head).pk, "approved")
+    case = fresh(case)
+    assert case.status == CaseStatus.COMPLETED
+    assert case.events.order_by("id").last().activity_id == "End"

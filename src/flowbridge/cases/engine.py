@@ -39,6 +39,7 @@ from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
 from flowbridge.cases.nodes import ProcessConfig, process_config
 from flowbridge.core import expressions
 from flowbridge.processes.bpmn import engine_document, read_deployed
+from flowbridge.processes.reserved_ids import original_id
 
 
 class EngineError(Exception):
@@ -212,8 +213,8 @@ def find(workflow: BpmnWorkflow, task_id: UUID) -> SpiffTask:
 
 
 def node_id(task: SpiffTask) -> str:
-    """The BPMN element id of a task (Spiff names specs by element id)."""
-    return str(getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name)
+    """The BPMN element id of a task, as the deployed file spells it."""
+    return original_id(str(getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name))
 
 
 def set_data(workflow: BpmnWorkflow, task_id: UUID, values: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from flowbridge.core import expressions
 from flowbridge.core.errors import DomainError
 from flowbridge.core.workcalendar import WorkingDuration
 from flowbridge.org.models import Person
+from flowbridge.processes.reserved_ids import original_id
 
 MAX_AUTOMATIC_STEPS = 200
 APPROVING = (Decision.APPROVED, Decision.DONE)
@@ -241,7 +242,7 @@ def _reached_end(session: Session) -> tuple[str, str]:
         spec = last.task_spec if last is not None else None
     if spec is None:
         return "", ""
-    return str(spec.bpmn_name or ""), str(getattr(spec, "bpmn_id", "") or "")
+    return str(spec.bpmn_name or ""), original_id(str(getattr(spec, "bpmn_id", "") or ""))
 
 
 def cancel_step(session: Session, step: Step, *, operation: str) -> None:

@@ -31,6 +31,7 @@ from flowbridge.processes.bpmn_rules import (
 )
 from flowbridge.processes.formfields import form_problems
 from flowbridge.processes.implicit import make_splits_explicit
+from flowbridge.processes.reserved_ids import rename_reserved
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -145,6 +146,7 @@ def engine_document(root: etree._Element, chosen: list[etree._Element]) -> etree
                 parent.remove(element)
     for process in doc.findall(f"{{{BPMN_NS}}}process"):
         if process.get("id") in chosen_ids:
+            rename_reserved(process)
             make_splits_explicit(process)
     return doc
 
