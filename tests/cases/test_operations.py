@@ -530,3 +530,36 @@ def test_available_actions_follow_the_person_and_the_state(org: Org, deployed: D
         "comment"
     }
     assert operations.available_actions(org.requester.user, case) == {"cc", "comment"}
+
+
+def test_operations_on_an_ended_or_changed_case_are_refused_and_change_nothing(
+    org: Org, deployed: Deploy
+) -> None:
+    case = services.start_case(org.requester.user, one_step(deployed), {})
+    item = item_for(case, org.finance_head)
+    stale = fresh(case).revision
+    operations.carbon_copy(org.requester.user, case.pk, [org.gm])  # notes keep the revision
+    operations.urge(org.requester.user, case.pk)
+    with pytest.raises(Conflict, match="changed since"):
+        operations.withdraw(org.requester.user, case.pk, expected_revision=stale - 1)
+    services.decide(org.finance_head.user, item.pk, "approved", expected_revision=stale)
+    case = fresh(case)
+    assert case.status == CaseStatus.COMPLETED
+    before = counts(case)
+    attempts: list[Callable[[], object]] = [
+        lambda: operations.add_approver(org.finance_head.user, item.pk, [org.gm], "after"),
+        lambda: operations.transfer(org.finance_head.user, item.pk, org.gm),
+        lambda: operations.transfer(org.pmo.user, item.pk, org.gm),
+        lambda: operations.delegate(org.finance_head.user, item.pk, org.gm),
+        lambda: operations.return_to(org.finance_head.user, item.pk, "requester", comment="x"),
+        lambda: operations.withdraw(org.requester.user, case.pk),
+        lambda: operations.urge(org.requester.user, case.pk),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Conflict):
+            attempt()
+    assert counts(case) == before
+    assert operations.return_targets(case) == []
+    # Comments and copies stay possible after the end.
+    operations.add_comment(org.requester.user, case.pk, "谢谢")
+    operations.carbon_copy(org.requester.user, case.pk, [org.outsider])
