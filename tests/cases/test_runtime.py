@@ -227,3 +227,19 @@ def test_bad_form_input_starts_nothing(
     wheres = {p.where for p in error.value.problems}
     assert {"amount", "colour"} <= wheres
     assert not definition.cases.exists()
+
+
+def test_the_case_diagram_marks_what_was_passed_and_where_it_waits(
+    org: Org, deployed: Callable[..., ProcessDefinition]
+) -> None:
+    from flowbridge.cases.queries import case_overlay
+
+    definition = deployed(bpmn.threshold(50000), key="purchase")
+    case = services.start_case(org.requester.user, definition, {"amount": "80000", "risk": "low"})
+    services.decide(org.sales_head.user, item_for(case, org.sales_head).pk, "approved")
+    states = {node: s.state for node, s in case_overlay(fresh(case)).nodes.items()}
+    assert states["start"] == "done" and states["manager"] == "done" and states["big"] == "done"
+    assert states["director"] == "current" and "end" not in states
+    services.decide(org.gm.user, item_for(case, org.gm).pk, "approved")
+    states = {node: s.state for node, s in case_overlay(fresh(case)).nodes.items()}
+    assert states["end"] == "done" and states["director"] == "done"

@@ -18,6 +18,7 @@ from flowbridge.core.permissions import Role, principal_for, visible
 from flowbridge.org.models import Person
 from flowbridge.processes.diagram import NodeState, Overlay
 from flowbridge.processes.models import ProcessDefinition, ProcessVersion
+from flowbridge.processes.reserved_ids import original_id
 
 
 def inbox(
@@ -106,9 +107,18 @@ def current_holders(case: Case) -> list[WorkItem]:
     )
 
 
+COMPLETED = 64  # SpiffWorkflow's TaskState.COMPLETED in a saved state
+
+
+def _engine_done(case: Case) -> set[str]:
+    """Element ids the engine completed (events and gateways too), read from the saved state."""
+    tasks = (case.engine_state or {}).get("tasks", {})
+    return {original_id(str(t["task_spec"])) for t in tasks.values() if t.get("state") == COMPLETED}
+
+
 def case_overlay(case: Case) -> Overlay:
     """Diagram states for one case: done, current (with holders) and not reached."""
-    states: dict[str, NodeState] = {}
+    states: dict[str, NodeState] = {node: NodeState("done") for node in _engine_done(case)}
     for step in case.steps.order_by("opened_at", "id"):
         if step.status == "done":
             states[step.node_id] = NodeState("done")
