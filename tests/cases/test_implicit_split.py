@@ -12,7 +12,7 @@ from flowbridge.processes.models import ProcessDefinition
 from tests.cases import bpmn
 from tests.cases.conftest import Org, fresh, holders, item_for
 
-pytestmark = pytest.mark.usefixtures("engine_mode")
+pytestmark = pytest.mark.usefixtures("engine_mode", "english_site")
 
 XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="bpmn:tFormalExpression"'
 

@@ -15,7 +15,7 @@ from flowbridge.processes.services import deploy
 from tests.cases import bpmn
 from tests.cases.conftest import Org, fresh, holders, item_for
 
-pytestmark = pytest.mark.usefixtures("engine_mode")
+pytestmark = pytest.mark.usefixtures("engine_mode", "english_site")
 
 HEAD = bpmn.approval("head", "负责人审批", "head:requester")
 FINANCE = bpmn.approval("finance", "财务审核", "person:E003")

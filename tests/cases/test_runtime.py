@@ -16,7 +16,7 @@ from flowbridge.processes.models import ProcessDefinition
 from tests.cases import bpmn
 from tests.cases.conftest import Org, activities, fresh, holders, item_for
 
-pytestmark = pytest.mark.usefixtures("engine_mode")
+pytestmark = pytest.mark.usefixtures("engine_mode", "english_site")
 
 
 def test_a_chain_runs_from_request_to_end(

@@ -196,7 +196,8 @@ def end_case(
         department_id=department_id,
         attributes={"status": str(status)},
     )
-    session.notify([case.requester], f"case_{status}")
+    if person is None or person.pk != case.requester_id:
+        session.notify([case.requester], f"case_{status}")
 
 
 def open_steps(case: Case) -> list[Step]:
