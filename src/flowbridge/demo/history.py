@@ -52,6 +52,7 @@ SIGN_INS_WITH_TASKS = ("rd_head", "cs_liaison", "employee", "gm")
 BACKLOG = timedelta(days=5)
 EMPLOYEE_WEIGHT = 4  # the "employee" sign-in asks for orders more often than colleagues
 URGE_AFTER_HOURS = 12.0
+URGE_CHANCE = 0.3  # of requesters whose task waits long
 RETURN_CHANCE = 0.03
 WITHDRAW_CHANCE = 0.01
 
@@ -262,7 +263,8 @@ class Simulation:
         if item.assignee_id in self.sign_ins and at >= self.end - BACKLOG:
             return
         self.push(at, "act", item.pk)
-        if self.operations is not None and hours > 2 * URGE_AFTER_HOURS:
+        urges = self.behaviour.rng.random() < URGE_CHANCE
+        if self.operations is not None and hours > 2 * URGE_AFTER_HOURS and urges:
             urge_at = self.later(URGE_AFTER_HOURS)
             if urge_at is not None:
                 self.push(urge_at, "urge", (case_id, item.pk))
