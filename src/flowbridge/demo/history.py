@@ -5,8 +5,8 @@ A :class:`ManualClock` moves through the year. Requesters start cases at
 random moments in working hours on the company calendar; every open work
 item gets an action after a department-typical delay in working time. The
 actions wait in a priority queue ordered by time, and each one goes through
-the same services a person uses (``start_case``, ``decide`` and, when the
-approval operations exist, ``return_to``/``resubmit``/``urge``/``withdraw``),
+the same services a person uses (``start_case``, ``decide``, and the approval
+operations ``return_to``/``resubmit``/``urge``/``withdraw``),
 so the event log, steps, work items, notifications and audit log are the
 engine's own. What is due after "today" stays open: inboxes are not empty.
 
@@ -16,8 +16,6 @@ Everything is seeded, so the same seed gives the same history.
 from __future__ import annotations
 
 import heapq
-import importlib
-import importlib.util
 import random
 import time as wallclock
 from collections import Counter
@@ -30,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from flowbridge.cases import services
+from flowbridge.cases import operations, services
 from flowbridge.cases.models import Case, WorkItem
 from flowbridge.core import clock
 from flowbridge.core.calendar_services import company_calendar
@@ -86,13 +84,6 @@ def wipe() -> None:
     ProcessDefinition.objects.filter(key__in=[f.key for f in FLOWS]).delete()
 
 
-def _operations() -> Any:
-    """The approval operations module once it exists; the history uses them when it can."""
-    if importlib.util.find_spec("flowbridge.cases.operations") is None:
-        return None
-    return importlib.import_module("flowbridge.cases.operations")
-
-
 def last_supported(moment: datetime, zone: ZoneInfo) -> datetime:
     """``moment``, or the last working evening of the last year the calendar knows."""
     last_year = max(SUPPORTED_YEARS)
@@ -120,7 +111,6 @@ class Simulation:
         self.seq = 0
         self.scheduled: set[int] = set()
         self.actions = 0
-        self.operations = _operations()
         self.calendar: WorkingCalendar = company_calendar()
         self.sign_ins = set(
             Person.objects.filter(user__username__in=SIGN_INS_WITH_TASKS).values_list(
@@ -190,7 +180,7 @@ class Simulation:
         requester = self.behaviour.rng.choice(self.pools[department])
         values = self.behaviour.request_values(key, self.clock.now())
         case = services.start_case(requester.user, key, values)
-        if self.operations is not None and self.behaviour.rng.random() < WITHDRAW_CHANCE:
+        if self.behaviour.rng.random() < WITHDRAW_CHANCE:
             at = self.later(self.behaviour.delay_hours("sales", ""))
             if at is not None:
                 self.push(at, "withdraw", (case.pk, requester.pk))
@@ -202,14 +192,13 @@ class Simulation:
             return
         user, step, case = item.assignee.user, item.step, item.case
         mark_read(item.assignee)
-        ops = self.operations
-        if item.purpose == "resubmit" and ops is not None:
-            ops.resubmit(user, item.pk, {}, comment="已按意见补充。")
+        if item.purpose == "resubmit":
+            operations.resubmit(user, item.pk, {}, comment="已按意见补充。")
         elif step.kind == "task":
             values = self.behaviour.task_values(step.node_id, case.form_data)
             services.decide(user, item.pk, "done", values=values or None)
-        elif ops is not None and self.behaviour.rng.random() < RETURN_CHANCE:
-            ops.return_to(user, item.pk, "requester", comment=self.behaviour.reason())
+        elif self.behaviour.rng.random() < RETURN_CHANCE:
+            operations.return_to(user, item.pk, "requester", comment=self.behaviour.reason())
         elif self.behaviour.rejects(step.node_id):
             services.decide(user, item.pk, "rejected", comment=self.behaviour.reason())
         else:
@@ -221,13 +210,13 @@ class Simulation:
         if WorkItem.objects.filter(pk=item_id, status="open").exists():
             case = Case.objects.select_related("requester__user").get(pk=case_id)
             message = self.behaviour.urge_message()
-            self.operations.urge(case.requester.user, case_id, message=message)
+            operations.urge(case.requester.user, case_id, message=message)
 
     def _withdraw(self, target: tuple[int, int]) -> None:
         case_id, _requester = target
         case = Case.objects.select_related("requester__user").get(pk=case_id)
         if case.is_running:
-            self.operations.withdraw(case.requester.user, case_id, reason="客户取消，撤回申请。")
+            operations.withdraw(case.requester.user, case_id, reason="客户取消，撤回申请。")
             self.follow(case_id)
 
     # ---------------------------------------------------------------- scheduling
@@ -264,7 +253,7 @@ class Simulation:
             return
         self.push(at, "act", item.pk)
         urges = self.behaviour.rng.random() < URGE_CHANCE
-        if self.operations is not None and hours > 2 * URGE_AFTER_HOURS and urges:
+        if hours > 2 * URGE_AFTER_HOURS and urges:
             urge_at = self.later(URGE_AFTER_HOURS)
             if urge_at is not None:
                 self.push(urge_at, "urge", (case_id, item.pk))
