@@ -243,3 +243,41 @@ def test_the_case_diagram_marks_what_was_passed_and_where_it_waits(
     services.decide(org.gm.user, item_for(case, org.gm).pk, "approved")
     states = {node: s.state for node, s in case_overlay(fresh(case)).nodes.items()}
     assert states["end"] == "done" and states["director"] == "done"
+
+
+def test_conditions_see_fields_filled_in_at_a_task_and_manual_tasks_complete(
+    org: Org, deployed: Callable[..., ProcessDefinition]
+) -> None:
+    review = bpmn.approval("review", "评估", "person:E003")
+    review_form = (
+        "<bpmn:extensionElements><camunda:formData>"
+        '<camunda:formField id="cost" label="cost" type="long"/>'
+        "</camunda:formData><camunda:properties>"
+        '<camunda:property name="flowbridge.kind" value="approval"/>'
+        '<camunda:property name="flowbridge.assignee" value="person:E003"/>'
+        "</camunda:properties></bpmn:extensionElements>"
+    )
+    xml = bpmn.chain(
+        review, bpmn.Node("ship", "发货", {"assignee": "person:E006"}, tag="manualTask")
+    )
+    start = xml.index('<bpmn:userTask id="review"')
+    end = xml.index("</bpmn:userTask>", start)
+    xml = xml[:start] + '<bpmn:userTask id="review" name="评估">' + review_form + xml[end:]
+    # A condition on the task's field: big costs go to the manual shipping task, small ones end.
+    xml = xml.replace(
+        '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="ship"/>',
+        '<bpmn:exclusiveGateway id="g" default="small"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="g"/>'
+        '<bpmn:sequenceFlow id="big" sourceRef="g" targetRef="ship"><bpmn:conditionExpression'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="bpmn:tFormalExpression">'
+        "cost &gt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>"
+        '<bpmn:sequenceFlow id="small" sourceRef="g" targetRef="end"/>',
+    )
+    definition = deployed(xml, key="costed")
+    case = services.start_case(org.requester.user, definition, {})
+    item = item_for(case, org.finance_head)
+    services.decide(org.finance_head.user, item.pk, "approved", values={"cost": "500"})
+    assert holders(case) == ["E006"]
+    services.decide(org.gm.user, item_for(case, org.gm).pk, "done")
+    assert fresh(case).status == CaseStatus.COMPLETED
+    assert fresh(case).form_data["cost"] == 500

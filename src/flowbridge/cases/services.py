@@ -78,8 +78,31 @@ def store_form(
     return stored
 
 
+def all_fields(version: ProcessVersion) -> forms.FormSpec:
+    """The start form and every task's form together: conditions may use any of their fields."""
+    compiled = compiled_for_version(version)
+    fields = list(forms.form_for(version).fields)
+    seen = {f.id for f in fields}
+    for node_id, config in compiled.config.nodes.items():
+        if config.is_human:
+            for f in task_form(version, node_id).fields:
+                if f.id not in seen:
+                    seen.add(f.id)
+                    fields.append(f)
+    return forms.FormSpec(fields)
+
+
+def task_form(version: ProcessVersion, node_id: str) -> forms.FormSpec:
+    """The form of a task; manual and plain tasks carry none."""
+    try:
+        return forms.form_for(version, node_id)
+    except NotFound:
+        return forms.FormSpec([])
+
+
 def engine_values(version: ProcessVersion, stored: Mapping[str, Any], case: Case) -> dict[str, Any]:
-    values = forms.engine_values(forms.form_for(version), stored)
+    """What conditions see: every form field (start and task forms) as a JSON primitive."""
+    values = forms.engine_values(all_fields(version), stored)
     values["requester"] = case.requester.employee_no
     return values
 
@@ -247,7 +270,7 @@ def _task_values(
     files: Mapping[str, Sequence[UploadedFile[Any]]] | None,
 ) -> dict[str, Any]:
     """The validated values of the task's own form (fields the approver fills in)."""
-    spec = forms.form_for(session.case.version, node_id)
+    spec = task_form(session.case.version, node_id)
     if not spec:
         if values:
             raise InvalidInput(_("This task has no form fields to fill in."))
