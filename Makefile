@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(BIN)/flowbridge compilemessages
 
-## Start the product: SQLite, demo company, web UI on http://127.0.0.1:8000
+## Start the product: SQLite, demo company with 90 days of requests, web UI on http://127.0.0.1:8000
 demo: setup
 	$(BIN)/flowbridge migrate
-	$(BIN)/flowbridge demo
+	$(BIN)/flowbridge demo --history --history-days 90
 	$(BIN)/flowbridge serve
 
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL points at it)
