@@ -376,3 +376,12 @@ def test_clean_only_ever_raises_invalid_input(data: dict[str, Any], partial: boo
         assert error.problems and all(p.where and p.message for p in error.problems)
     else:
         assert set(stored) <= {f.id for f in spec.fields}
+
+
+def test_a_huge_amount_keeps_its_cents() -> None:
+    # Found by hypothesis: cents on a 27-digit amount overflowed the default decimal context.
+    from flowbridge.processes.formclean import clean as clean_values
+    from flowbridge.processes.formfields import FormField, FormSpec
+
+    spec = FormSpec([FormField(id="m", label_zh="金额", label_en="Amount", type="money")])
+    assert clean_values(spec, {"m": 10**26}) == {"m": "100000000000000000000000000.00"}

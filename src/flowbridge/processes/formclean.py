@@ -23,6 +23,8 @@ from django.utils.translation import ngettext
 from flowbridge.core.errors import InvalidInput, Problem
 from flowbridge.org.models import Department, Person
 from flowbridge.processes.formfields import (
+    CENTS,
+    WIDE,
     FormField,
     FormSpec,
     parse_boolean,
@@ -112,7 +114,8 @@ def _clean_money(spec: FormField, value: Any) -> str:
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise _Bad(_("enter an amount with at most 2 decimal places"))
-    return format(amount.quantize(Decimal("0.01")), "f")
+    # Cents on a 26-digit amount exceed the default 28-digit context.
+    return format(amount.quantize(CENTS, context=WIDE), "f")
 
 
 def _clean_date(spec: FormField, value: Any) -> str:

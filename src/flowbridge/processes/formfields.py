@@ -13,7 +13,7 @@ import keyword
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -113,6 +113,11 @@ class FormSpec:
 
     def __bool__(self) -> bool:
         return bool(self.fields)
+
+
+CENTS = Decimal("0.01")
+# Wide enough for any amount the forms accept (30 digits) plus its cents.
+WIDE = Context(prec=40)
 
 
 def parse_decimal(text: str) -> Decimal | None:

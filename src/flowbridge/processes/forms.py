@@ -32,6 +32,8 @@ from flowbridge.processes.bpmn import _parse as parse_bpmn  # the judge's locked
 from flowbridge.processes.bpmn_rules import BPMN_NS
 from flowbridge.processes.formclean import clean
 from flowbridge.processes.formfields import (
+    CENTS,
+    WIDE,
     FormField,
     FormSpec,
     form_problems,
@@ -139,7 +141,7 @@ def _money(field: FormField, value: Any) -> str:
     if amount is None:
         return str(value)
     symbol = CURRENCY_SYMBOLS.get(field.currency)
-    text = f"{abs(amount.quantize(Decimal('0.01'))):,.2f}"
+    text = f"{abs(amount.quantize(CENTS, context=WIDE)):,.2f}"
     text = f"{symbol}{text}" if symbol else f"{field.currency} {text}"
     return f"-{text}" if amount < 0 else text
 
