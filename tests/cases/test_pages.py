@@ -366,3 +366,21 @@ def test_a_task_form_is_filled_in_when_marking_done(
     client.post(f"/tasks/{item.pk}/done/", {"task-tracking": "SF123"})
     assert fresh(case).status == CaseStatus.COMPLETED
     assert fresh(case).form_data["tracking"] == "SF123"
+
+
+def test_the_history_does_not_say_that_closed_items_acted() -> None:
+    from datetime import datetime
+
+    from flowbridge.cases.casepage import _event_entry
+    from flowbridge.cases.models import CaseEvent
+
+    closed = CaseEvent(
+        activity="会签", activity_id="joint", lifecycle="ate_abort", operation="return",
+        timestamp=datetime(2026, 3, 2, 9, 0), process_key="x", version_number=1,
+    )  # fmt: skip
+    returned = CaseEvent(
+        activity="会签", activity_id="joint", lifecycle="complete", operation="return",
+        timestamp=datetime(2026, 3, 2, 9, 0), process_key="x", version_number=1,
+    )  # fmt: skip
+    assert _event_entry(closed).what != _event_entry(returned).what
+    assert _event_entry(closed).what == "no longer needed to act"

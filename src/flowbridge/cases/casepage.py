@@ -18,6 +18,7 @@ from flowbridge.processes import forms
 from flowbridge.processes.diagram import DiagramUnavailable, render_svg
 
 # What each operation of the event log means, for people (the log keeps codes).
+CLOSED = _("no longer needed to act")
 OPERATIONS: dict[str, Any] = {
     "start": _("submitted the request"),
     "approve": _("approved"),
@@ -71,7 +72,10 @@ class Entry:
 
 
 def _event_entry(event: CaseEvent) -> Entry:
-    label = OPERATIONS.get(event.operation)
+    # An aborted item was closed by someone else's action (a return, a rejection,
+    # a sibling's or-sign decision): its holder did nothing, so say so.
+    aborted = event.lifecycle == "ate_abort"
+    label = CLOSED if aborted else OPERATIONS.get(event.operation)
     attributes = event.attributes or {}
     return Entry(
         at=event.timestamp,

@@ -72,14 +72,21 @@ def new_item(
     owner: Person | None = None,
     unassigned: bool = False,
 ) -> WorkItem:
-    """A saved work item; an open one is logged as assigned and its holder notified."""
+    """A saved work item; an open one is logged as assigned and its holder notified.
+
+    The item's department is the one its holder acts for (a deputy acts for the
+    absent person's department), so the event log says which department did
+    the work; the step keeps the node's department.
+    """
+    acting_for = on_behalf_of or person
+    department_id = acting_for.department_id if acting_for is not None else step.department_id
     item = WorkItem.objects.create(
         step=step,
         case=session.case,
         assignee=person,
         owner=owner,
         on_behalf_of=on_behalf_of,
-        department_id=step.department_id,
+        department_id=department_id or step.department_id,
         purpose=purpose,
         status=status,
         origin=origin,
