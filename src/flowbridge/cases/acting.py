@@ -39,7 +39,14 @@ def case_id_of_item(item_id: int) -> int:
 
 def still_open(session: Session, item_id: int) -> WorkItem:
     """The work item re-read under the case lock; Conflict unless it is open on a running case."""
-    item = WorkItem.objects.select_related("step", "assignee", "owner").get(pk=item_id)
+    item = WorkItem.objects.select_related("step", "assignee", "owner", "completed_by").get(
+        pk=item_id
+    )
+    if item.status == WorkStatus.DONE and item.completed_by is not None:
+        raise Conflict(
+            _("This task was already handled by %(person)s; nothing was changed.")
+            % {"person": item.completed_by.display_name}
+        )
     if not session.case.is_running:
         raise Conflict(
             _("%(case)s has ended; nothing was changed.") % {"case": session.case.reference}

@@ -8,6 +8,7 @@ an action on a stale view a 409; the services check who may act.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -112,6 +113,19 @@ def add_approver(request: HttpRequest, item_id: int) -> CaseOut:
     return _answer(request, case)
 
 
+def _hand_over(request: HttpRequest, item_id: int, operation: Callable[..., Case]) -> CaseOut:
+    """Transfer and delegate take the same payload and differ only in the operation."""
+    payload = body(request, HandOverIn)
+    case = operation(
+        actor_of(request),
+        item_id,
+        person(payload.to, "to"),
+        comment=payload.comment,
+        expected_revision=payload.expected_revision,
+    )
+    return _answer(request, case)
+
+
 @router.post(
     "/tasks/{item_id}/transfer",
     response=CaseOut,
@@ -120,15 +134,7 @@ def add_approver(request: HttpRequest, item_id: int) -> CaseOut:
 )
 def transfer(request: HttpRequest, item_id: int) -> CaseOut:
     """转办: the task becomes ``to``'s."""
-    payload = body(request, HandOverIn)
-    case = operations.transfer(
-        actor_of(request),
-        item_id,
-        person(payload.to, "to"),
-        comment=payload.comment,
-        expected_revision=payload.expected_revision,
-    )
-    return _answer(request, case)
+    return _hand_over(request, item_id, operations.transfer)
 
 
 @router.post(
@@ -139,15 +145,7 @@ def transfer(request: HttpRequest, item_id: int) -> CaseOut:
 )
 def delegate(request: HttpRequest, item_id: int) -> CaseOut:
     """委托: ``to`` handles it and hands it back to you to decide."""
-    payload = body(request, HandOverIn)
-    case = operations.delegate(
-        actor_of(request),
-        item_id,
-        person(payload.to, "to"),
-        comment=payload.comment,
-        expected_revision=payload.expected_revision,
-    )
-    return _answer(request, case)
+    return _hand_over(request, item_id, operations.delegate)
 
 
 @router.post(

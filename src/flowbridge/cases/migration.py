@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from flowbridge.cases import engine
 from flowbridge.cases.models import Case
-from flowbridge.cases.runtime import Session, lock_case, save, workflows
+from flowbridge.cases.runtime import (
+    Session,
+    compiled_for_version,
+    lock_case,
+    save,
+    workflows,
+)
 from flowbridge.cases.steps import advance
 from flowbridge.core import audit, clock
 from flowbridge.core.errors import Conflict, InvalidInput, Problem
@@ -25,17 +31,13 @@ from flowbridge.processes.models import ProcessDefinition, ProcessVersion
 from flowbridge.processes.services import get_version
 
 
-def _compiled(version: ProcessVersion) -> engine.CompiledProcess:
-    return engine.compile_process(version.bpmn_xml, version.bpmn_process_id)
-
-
 def migration_problems(case: Case, target: ProcessVersion) -> list[Problem]:
     """Why ``case`` cannot move to ``target`` (empty when it can)."""
     if target.definition_id != case.definition_id:
         return [Problem(_("The target version belongs to another process."), where="version")]
     if not case.is_running:
         return [Problem(_("Only running requests can be moved."), where="status")]
-    new = _compiled(target)
+    new = compiled_for_version(target)
     problems: list[Problem] = []
     known = set(new.spec.task_specs)
     for name in sorted(engine.spec_names(engine.without_prediction(case.engine_state)) - known):
@@ -82,7 +84,7 @@ def migrate_case(
                 % {"case": case.reference, "n": target.number},
                 problems=problems,
             )
-        new = _compiled(target)
+        new = compiled_for_version(target)
         workflows.take(case.pk, case.revision, "")
         workflow = engine.restore(new, engine.without_prediction(case.engine_state))
         engine.repredict(workflow)

@@ -25,6 +25,7 @@ from flowbridge.core.errors import Conflict, NotFound
 from flowbridge.core.workcalendar import WorkingCalendar
 from flowbridge.notify import services as notify
 from flowbridge.org.models import Department, Person
+from flowbridge.processes.models import ProcessVersion
 
 workflows = engine.WorkflowCache()
 
@@ -97,8 +98,13 @@ def case_url(case: Case) -> str:
     return f"/requests/{case.pk}/"
 
 
+def compiled_for_version(version: ProcessVersion) -> engine.CompiledProcess:
+    """The engine's specs and node configuration of a deployed version (cached by the engine)."""
+    return engine.compile_process(version.bpmn_xml, version.bpmn_process_id)
+
+
 def compiled_for(case: Case) -> engine.CompiledProcess:
-    return engine.compile_process(case.version.bpmn_xml, case.version.bpmn_process_id)
+    return compiled_for_version(case.version)
 
 
 def load_workflow(case: Case, compiled: engine.CompiledProcess) -> Any:

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from flowbridge.cases import engine
+from flowbridge.cases.acting import case_id_of_item, still_open
 from flowbridge.cases.models import Attachment, Case, Decision, Purpose, StepKind, WorkItem
-from flowbridge.cases.runtime import Session, acting_on, save
+from flowbridge.cases.runtime import Session, acting_on, compiled_for_version, save
 from flowbridge.cases.steps import advance, finish_step, step_after_decision
 from flowbridge.core import audit, clock
-from flowbridge.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from flowbridge.core.errors import InvalidInput, NotAllowed, NotFound, Problem
 from flowbridge.org.models import Person
 from flowbridge.processes import forms
 from flowbridge.processes.models import ProcessDefinition, ProcessVersion
@@ -162,10 +163,6 @@ def start_case(
     return case
 
 
-def compiled_for_version(version: ProcessVersion) -> engine.CompiledProcess:
-    return engine.compile_process(version.bpmn_xml, version.bpmn_process_id)
-
-
 def _start_name(compiled: engine.CompiledProcess) -> str:
     for spec in compiled.spec.task_specs.values():
         if type(spec).__name__ == "StartEvent" and getattr(spec, "bpmn_name", None):
@@ -173,28 +170,11 @@ def _start_name(compiled: engine.CompiledProcess) -> str:
     return _("Submit")
 
 
-def _item_case_id(item_id: int) -> int:
-    case_id = WorkItem.objects.filter(pk=item_id).values_list("case_id", flat=True).first()
-    if case_id is None:
-        raise NotFound(_("No task %(id)s.") % {"id": item_id})
-    return int(case_id)
-
-
 def open_item(
     session: Session, item_id: int, person: Person, *, purpose: str = Purpose.DECIDE
 ) -> WorkItem:
     """The work item, re-read under the case lock, if ``person`` may act on it now."""
-    item = WorkItem.objects.select_related("step", "assignee").get(pk=item_id)
-    if item.status != "open" or not session.case.is_running:
-        done_by = item.completed_by.display_name if item.completed_by else ""
-        if done_by and item.status == "done":
-            raise Conflict(
-                _("This task was already handled by %(person)s; nothing was changed.")
-                % {"person": done_by}
-            )
-        raise Conflict(
-            _("This task is no longer open (someone else acted first); nothing was changed.")
-        )
+    item = still_open(session, item_id)
     if item.assignee_id != person.pk:
         raise NotAllowed(_("This task is not yours."))
     if item.purpose != purpose:
@@ -219,7 +199,7 @@ def decide(
             _("Unknown decision %(decision)s.") % {"decision": decision},
             problems=[Problem(_("approved, rejected or done"), where="decision")],
         )
-    with acting_on(_item_case_id(item_id), expected_revision=expected_revision) as session:
+    with acting_on(case_id_of_item(item_id), expected_revision=expected_revision) as session:
         item = open_item(session, item_id, person)
         step = item.step
         if (step.kind == StepKind.TASK) != (decision == Decision.DONE):

@@ -62,6 +62,13 @@ class _Reader:
     def add(self, where: str, message: str) -> None:
         self.problems.append(Problem(message, where=where))
 
+    def not_one_of(self, where: str, value: Any, choices: tuple[str, ...]) -> None:
+        self.add(
+            where,
+            _('"%(value)s" is not one of: %(choices)s')
+            % {"value": str(value)[:40], "choices": ", ".join(choices)},
+        )
+
     def obj(self, value: Any, where: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
@@ -112,11 +119,7 @@ class _Reader:
         if value is None or value == "":
             return default
         if value not in choices:
-            self.add(
-                at(where, key),
-                _('"%(value)s" is not one of: %(choices)s')
-                % {"value": str(value)[:40], "choices": ", ".join(choices)},
-            )
+            self.not_one_of(at(where, key), value, choices)
             return default
         return str(value)
 
@@ -175,11 +178,7 @@ def _approver(r: _Reader, value: Any, where: str) -> Approver | None:
         return None
     kind = data.get("type")
     if kind not in APPROVER_TYPES:
-        r.add(
-            at(where, "type"),
-            _('"%(value)s" is not one of: %(choices)s')
-            % {"value": str(kind)[:40], "choices": ", ".join(APPROVER_TYPES)},
-        )
+        r.not_one_of(at(where, "type"), kind, APPROVER_TYPES)
         return None
     needs = {
         "person": ("employee_no",),
@@ -212,11 +211,7 @@ def _condition(r: _Reader, value: Any, where: str) -> Condition | None:
     field = r.text(data, "field", where, required=True, limit=64)
     op = data.get("op")
     if op not in OPS:
-        r.add(
-            at(where, "op"),
-            _('"%(value)s" is not one of: %(choices)s')
-            % {"value": str(op)[:40], "choices": " ".join(OPS)},
-        )
+        r.not_one_of(at(where, "op"), op, OPS)
         return None
     operand = data.get("value")
     scalar = (str, int, float, bool)
@@ -259,11 +254,7 @@ def _node(r: _Reader, value: Any, where: str, depth: int) -> Node | None:
         return None
     kind = data.get("type")
     if kind not in NODE_KINDS:
-        r.add(
-            at(where, "type"),
-            _('"%(value)s" is not one of: %(choices)s')
-            % {"value": str(kind)[:40], "choices": ", ".join(NODE_KINDS)},
-        )
+        r.not_one_of(at(where, "type"), kind, NODE_KINDS)
         return None
     name = r.text(data, "name", where, required=kind in PERSON_KINDS or kind == "auto")
     node = Node(kind=kind, name=name, name_en=r.text(data, "name_en", where), where=where)
