@@ -47,13 +47,13 @@ def still_open(session: Session, item_id: int) -> WorkItem:
             _("This task was already handled by %(person)s; nothing was changed.")
             % {"person": item.completed_by.display_name}
         )
-    if not session.case.is_running:
-        raise Conflict(
-            _("%(case)s has ended; nothing was changed.") % {"case": session.case.reference}
-        )
     if item.status != WorkStatus.OPEN:
         raise Conflict(
             _("This task is no longer open (someone else acted first); nothing was changed.")
+        )
+    if not session.case.is_running:
+        raise Conflict(
+            _("%(case)s has ended; nothing was changed.") % {"case": session.case.reference}
         )
     return item
 
