@@ -39,9 +39,11 @@ def case_id_of_item(item_id: int) -> int:
 
 def still_open(session: Session, item_id: int) -> WorkItem:
     """The work item re-read under the case lock; Conflict unless it is open on a running case."""
-    item = WorkItem.objects.select_related("step", "assignee", "owner", "completed_by").get(
-        pk=item_id
-    )
+    item = session.ledger.item(item_id)
+    if item is None:  # closed, so not among the open steps' items: read it for the message
+        item = WorkItem.objects.select_related("step", "assignee", "owner", "completed_by").get(
+            pk=item_id
+        )
     if item.status == WorkStatus.DONE and item.completed_by is not None:
         raise Conflict(
             _("This task was already handled by %(person)s; nothing was changed.")
@@ -79,16 +81,15 @@ def running(case: Case) -> None:
 
 
 def newcomers(
-    case: Case, step: Step | None, people: Sequence[Person], *, where: str
+    session: Session, step: Step | None, people: Sequence[Person], *, where: str
 ) -> list[Person]:
     """People to bring into ``step``: active, distinct, not the requester, not holding it."""
+    case = session.case
     chosen: list[Person] = []
     problems: list[Problem] = []
-    holding: set[int] = set()
+    holding: set[int | None] = set()
     if step is not None:
-        holding = set(
-            step.work_items.filter(status__in=PENDING).values_list("assignee_id", flat=True)
-        )
+        holding = {i.assignee_id for i in session.ledger.items(step) if i.status in PENDING}
     for index, person in enumerate(people):
         here = f"{where}[{index}]"
         if not isinstance(person, Person):

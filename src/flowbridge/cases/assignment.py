@@ -58,12 +58,17 @@ class Context:
     requester_department: Department | None
     form: Mapping[str, Any]
     on: date
+    # Lookups shared by the steps of one transaction (a bulk decision opens many).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 class _Resolver:
     def __init__(self, context: Context) -> None:
         self.context = context
-        self.deputies = deputies_on(context.on)
+        key = ("deputies", context.on)
+        if key not in context.memo:
+            context.memo[key] = deputies_on(context.on)
+        self.deputies = context.memo[key]
         self.found: list[Assignee] = []
         self.departments: list[Department] = []
         self.seen: set[int] = set()
@@ -115,7 +120,12 @@ class _Resolver:
         if kind == "requester":
             return self.add([context.requester], delegate=False)
         if kind == "person":
-            return self.add(Person.objects.filter(employee_no=arg).select_related("department"))
+            key = ("person", arg)
+            if key not in context.memo:
+                context.memo[key] = list(
+                    Person.objects.filter(employee_no=arg).select_related("department")
+                )
+            return self.add(context.memo[key])
         if kind == "role":
             return self.add(_role_holders(arg))
         if kind == "head":

@@ -312,6 +312,11 @@ class WorkflowCache:
             return None
         return item[2]
 
+    def holds(self, case_id: int, revision: int) -> bool:
+        """Whether the workflow of this revision of the case is in memory."""
+        item = self._items.get(case_id)
+        return item is not None and item[0] == revision
+
     def put(self, case_id: int, revision: int, digest: str, workflow: BpmnWorkflow) -> None:
         self._items[case_id] = (revision, digest, workflow)
         self._items.move_to_end(case_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flowbridge.cases.models import Case, CaseEvent, Step, WorkItem
 from flowbridge.core import clock
+from flowbridge.core.bulkwrite import insert_rows
 from flowbridge.org.models import Department, Person
 
 LIFECYCLES = (
@@ -62,5 +63,4 @@ def event(
 
 def save(events: list[CaseEvent]) -> None:
     """Write the events in the order they happened (one statement)."""
-    if events:
-        CaseEvent.objects.bulk_create(events)
+    insert_rows(CaseEvent, events)

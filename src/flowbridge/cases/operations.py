@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from flowbridge.cases.acting import (
@@ -86,7 +85,7 @@ def add_approver(
         step = item.step
         if step.kind != StepKind.APPROVAL:
             raise InvalidInput(_("Approvers can only be added to an approval step."))
-        chosen = newcomers(session.case, step, people, where="people")
+        chosen = newcomers(session, step, people, where="people")
         waiting = _insert(session, item, chosen, position)
         session.log(
             step.name,
@@ -133,12 +132,15 @@ def _insert(session: Session, item: WorkItem, chosen: list[Person], position: st
     # A sequential step takes the newcomers one after another; otherwise they act together.
     one_by_one = step.mode == "sequential"
     groups = len(chosen) if one_by_one else 1
-    step.work_items.filter(group__gt=group).update(group=F("group") + groups)
+    for later in session.ledger.items(step):
+        if later.group > group:
+            later.group += groups
+            session.ledger.changed(later, "group")
     first = group + 1 if position == "after" else group
     if position == "before":
         item.group = group + groups
         item.status, item.opened_at = WorkStatus.WAITING, None
-        item.save(update_fields=["group", "status", "opened_at"])
+        session.ledger.changed(item, "group", "status", "opened_at")
     waiting: list[Person] = []
     for index, newcomer in enumerate(chosen):
         at = first + (index if one_by_one else 0)
@@ -158,7 +160,7 @@ def _check_recipient(session: Session, item: WorkItem, to: Person) -> None:
             _("%(person)s already holds this task.") % {"person": to.display_name},
             problems=[Problem(_("choose someone else"), where="to")],
         )
-    newcomers(session.case, item.step, [to], where="to")
+    newcomers(session, item.step, [to], where="to")
 
 
 def transfer(
@@ -180,8 +182,8 @@ def transfer(
         step = item.step
         previous = item.assignee
         item.status, item.completed_at = WorkStatus.CANCELLED, session.now
-        item.save(update_fields=["status", "completed_at"])
-        moved = WorkItem.objects.create(
+        session.ledger.changed(item, "status", "completed_at")
+        moved = WorkItem(
             step=step,
             case=session.case,
             assignee=to,
@@ -195,6 +197,7 @@ def transfer(
             opened_at=session.now,
             due_at=item.due_at,
         )
+        session.ledger.add_item(moved)
         session.log(
             step.name,
             step.node_id,
@@ -237,7 +240,7 @@ def delegate(
         _check_recipient(session, item, to)
         step = item.step
         item.owner, item.assignee, item.origin = person, to, Origin.DELEGATED
-        item.save(update_fields=["owner", "assignee", "origin"])
+        session.ledger.changed(item, "owner", "assignee", "origin")
         session.log(
             step.name,
             step.node_id,

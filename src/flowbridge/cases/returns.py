@@ -28,7 +28,7 @@ from flowbridge.cases.models import (
 )
 from flowbridge.cases.runtime import Session, acting_on, compiled_for
 from flowbridge.cases.services import engine_values, open_item, person_of, store_form
-from flowbridge.cases.steps import advance, cancel_step, open_step
+from flowbridge.cases.steps import advance, cancel_items, cancel_step, open_step
 from flowbridge.core import audit
 from flowbridge.core.errors import InvalidInput, Problem
 from flowbridge.processes import forms
@@ -87,7 +87,7 @@ def return_to(
             )
         item.status, item.comment = WorkStatus.CANCELLED, comment.strip()
         item.completed_at, item.completed_by = session.now, person
-        item.save(update_fields=["status", "comment", "completed_at", "completed_by"])
+        session.ledger.changed(item, "status", "comment", "completed_at", "completed_by")
         session.log(
             step.name,
             step.node_id,
@@ -121,7 +121,9 @@ def return_to(
 
 
 def _cancel_decisions(session: Session, step: Step) -> None:
-    pending = list(step.work_items.filter(status__in=PENDING, purpose=Purpose.DECIDE))
+    pending = [
+        i for i in session.ledger.items(step) if i.status in PENDING and i.purpose == Purpose.DECIDE
+    ]
     for other in pending:
         if other.status == WorkStatus.OPEN:
             session.log(
@@ -134,16 +136,14 @@ def _cancel_decisions(session: Session, step: Step) -> None:
                 step=step,
                 item=other,
             )
-    step.work_items.filter(pk__in=[i.pk for i in pending]).update(
-        status=WorkStatus.CANCELLED, completed_at=session.now
-    )
+    cancel_items(session, pending)
 
 
 def _to_requester(session: Session, step: Step, person: Any, comment: str) -> None:
     """The step stays open; its decisions are off; the requester gets a task to correct the form."""
     _cancel_decisions(session, step)
     requester = session.case.requester
-    item = WorkItem.objects.create(
+    item = WorkItem(
         step=step,
         case=session.case,
         assignee=requester,
@@ -155,6 +155,7 @@ def _to_requester(session: Session, step: Step, person: Any, comment: str) -> No
         created_at=session.now,
         opened_at=session.now,
     )
+    session.ledger.add_item(item)
     session.log(
         step.name,
         step.node_id,
@@ -172,7 +173,7 @@ def _to_node(session: Session, step: Step, target: str) -> None:
     """Reset the engine to the target's last completion; steps after it are cancelled."""
     cancel_step(session, step, operation="return")
     step.outcome = "returned"
-    step.save(update_fields=["outcome"])
+    session.ledger.changed(step, "outcome")
     done = [t for t in engine.completed_tasks(session.workflow) if engine.node_id(t) == target]
     engine.reset_to(session.workflow, done[-1].id)
     advance(session)
@@ -206,7 +207,9 @@ def resubmit(
             comment.strip(),
         )
         item.completed_at, item.completed_by = session.now, person
-        item.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
+        session.ledger.changed(
+            item, "status", "decision", "comment", "completed_at", "completed_by"
+        )
         session.log(
             step.name,
             step.node_id,
@@ -222,7 +225,7 @@ def resubmit(
         by = [e.person for e in returner.select_related("person") if e.person is not None]
         cancel_step(session, step, operation="resubmit")
         step.outcome = "returned"
-        step.save(update_fields=["outcome"])
+        session.ledger.changed(step, "outcome")
         config = session.compiled.config.node(step.node_id)
         open_step(session, engine.find(session.workflow, step.spiff_task_id), config)
         if by:

@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from flowbridge.cases import engine, eventlog
-from flowbridge.cases.models import Case, CaseEvent, CaseStatus, Step
+from flowbridge.cases.ledger import Ledger, flush
+from flowbridge.cases.models import Case, CaseEvent, CaseStatus
 from flowbridge.core import audit, clock
+from flowbridge.core.bulkwrite import update_rows
 from flowbridge.core.errors import Conflict, NotFound
 from flowbridge.core.workcalendar import WorkingCalendar
 from flowbridge.notify import services as notify
@@ -50,6 +52,11 @@ class Session:
     notices: list[Notice] = field(default_factory=list)
     calendar: WorkingCalendar | None = None
     audits: list[tuple[Any, str, Any, dict[str, Any]]] = field(default_factory=list)
+    ledger: Ledger = field(init=False)
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.case)
 
     def audit(self, actor: Any, action: str, obj: Any, **changes: Any) -> None:
         """Record in the audit log when the session is saved.
@@ -82,9 +89,12 @@ class Session:
         """The company's date now (its time zone), for delegation and assignment."""
         if self.calendar is not None:
             return self.calendar.localize(self.now).date()
-        from flowbridge.org.routing import company_today
+        if "today" not in self.memo:
+            from flowbridge.org.routing import company_today
 
-        return company_today()
+            self.memo["today"] = company_today()
+        day: date = self.memo["today"]
+        return day
 
     def company_calendar(self) -> WorkingCalendar:
         if self.calendar is None:
@@ -146,29 +156,52 @@ def acting_on(case_id: int, *, expected_revision: int | None = None) -> Iterator
         save(session)
 
 
+CASE_FIELDS = ["revision", "status", "ended_at", "title", "form_data", "version", "engine_state"]
+
+
 def save(session: Session) -> None:
-    """Write the case, its engine state, the events and notifications; cache on commit."""
+    """Write the case, its steps and items, events, notifications and audit; cache on commit."""
+    save_all([session])
+
+
+def save_all(sessions: list[Session]) -> None:
+    """Write what ``sessions`` did, all cases together: a few statements however many there are.
+
+    Order matters: rows refer to the case, events to steps and items, and the
+    audit chain is appended last because its head row is every writer's lock.
+    """
+    for session in sessions:
+        case = session.case
+        case.revision += 1
+        if session.workflow is not None:
+            case.engine_state = engine.dump(session.workflow)
+        if case.pk is None:
+            case.save()
+    flush([s.ledger for s in sessions])
+    update_rows(Case, [s.case for s in sessions], CASE_FIELDS)
+    eventlog.save([event for s in sessions for event in s.events])
+    notify.send_many(
+        (notice.people, notice.kind, notice.params, notice.url)
+        for s in sessions
+        for notice in s.notices
+    )
+    audit.record_many(
+        [
+            audit.Entry(actor, action, obj, changes)
+            for s in sessions
+            for actor, action, obj, changes in s.audits
+        ]
+    )
+    for session in sessions:
+        _cache_on_commit(session)
+        session.events, session.notices, session.audits = [], [], []
+
+
+def _cache_on_commit(session: Session) -> None:
     case = session.case
-    case.revision += 1
-    fields = ["revision", "status", "ended_at", "title", "form_data", "version"]
-    if session.workflow is not None:
-        case.engine_state = engine.dump(session.workflow)
-        fields.append("engine_state")
-    if case.pk is None:
-        case.save()
-        for row in session.events:
-            row.case = case
-    else:
-        case.save(update_fields=fields)
-    eventlog.save(session.events)
-    for notice in session.notices:
-        notify.send(notice.people, notice.kind, notice.params, url=notice.url)
-    for actor, action, obj, changes in session.audits:
-        audit.record(actor, action, obj, changes=changes)
     if session.workflow is not None and case.is_running:
         workflow, revision, digest = session.workflow, case.revision, session.compiled.digest
         transaction.on_commit(lambda: workflows.put(case.pk, revision, digest, workflow))
-    session.events, session.notices, session.audits = [], [], []
 
 
 def end_case(
@@ -204,7 +237,3 @@ def end_case(
     )
     if person is None or person.pk != case.requester_id:
         session.notify([case.requester], f"case_{status}")
-
-
-def open_steps(case: Case) -> list[Step]:
-    return list(case.steps.filter(status="open").order_by("id"))

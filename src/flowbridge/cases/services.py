@@ -21,7 +21,7 @@ from flowbridge.cases.acting import case_id_of_item, still_open
 from flowbridge.cases.models import Attachment, Case, Decision, Purpose, StepKind, WorkItem
 from flowbridge.cases.runtime import Session, acting_on, compiled_for_version, save
 from flowbridge.cases.steps import advance, finish_step, step_after_decision
-from flowbridge.core import audit, clock
+from flowbridge.core import clock
 from flowbridge.core.errors import InvalidInput, NotAllowed, NotFound, Problem
 from flowbridge.org.models import Person
 from flowbridge.processes import forms
@@ -133,34 +133,55 @@ def start_case(
     version = get_version(definition, version_number)
     spec = forms.form_for(version)
     cleaned = forms.clean(spec, values, files)
-    compiled = compiled_for_version(version)
     with transaction.atomic():
-        now = clock.now()
-        case = Case.objects.create(
-            definition=definition,
-            version=version,
-            title=title[:300] or definition.display_name,
-            requester=requester,
-            requester_department=requester.department,
-            started_at=now,
-        )
-        case.form_data = store_form(case, requester, cleaned, spec)
-        case.title = title[:300] or _title(case, compiled.config.title, spec)
-        workflow = engine.start(compiled, engine_values(version, case.form_data, case))
-        session = Session(case, workflow, compiled, now)
-        start_name = _start_name(compiled)
-        session.log(
-            start_name,
-            "case:start",
-            "complete",
-            "start",
-            person=requester,
-            department=case.requester_department,
-        )
-        advance(session)
-        save(session)
-        audit.record(actor, "cases.case.start", case, changes={"version": version.number})
+        case = Case.objects.create(**new_case_fields(version, requester, title, clock.now()))
+        save(begin(actor, case, cleaned, spec, title))
     return case
+
+
+def new_case_fields(
+    version: ProcessVersion, requester: Person, title: str, now: Any
+) -> dict[str, Any]:
+    """The columns of a case about to start (its form and title are filled in by :func:`begin`)."""
+    return {
+        "definition": version.definition,
+        "version": version,
+        "title": title[:300] or version.definition.display_name,
+        "requester": requester,
+        "requester_department": requester.department,
+        "started_at": now,
+    }
+
+
+def begin(
+    actor: Any,
+    case: Case,
+    cleaned: Mapping[str, Any],
+    spec: forms.FormSpec,
+    title: str = "",
+    memo: dict[Any, Any] | None = None,
+) -> Session:
+    """The session of a case just created: its form stored, its engine run to the first steps."""
+    compiled = compiled_for_version(case.version)
+    requester = case.requester
+    case.form_data = store_form(case, requester, cleaned, spec)
+    case.title = title[:300] or _title(case, compiled.config.title, spec)
+    workflow = engine.start(compiled, engine_values(case.version, case.form_data, case))
+    session = Session(case, workflow, compiled, case.started_at)
+    session.ledger.start_empty()
+    if memo is not None:
+        session.memo = memo
+    session.log(
+        _start_name(compiled),
+        "case:start",
+        "complete",
+        "start",
+        person=requester,
+        department=case.requester_department,
+    )
+    advance(session)
+    session.audit(actor, "cases.case.start", case, version=case.version.number)
+    return session
 
 
 def _start_name(compiled: engine.CompiledProcess) -> str:
@@ -194,52 +215,72 @@ def decide(
 ) -> Case:
     """Approve or reject (approval steps) or mark done (task steps) one work item."""
     person = person_of(actor)
+    check_decision(decision, comment)
+    with acting_on(case_id_of_item(item_id), expected_revision=expected_revision) as session:
+        decide_in(session, actor, person, item_id, decision, comment, values, files)
+    return session.case
+
+
+def check_decision(decision: str, comment: str) -> None:
+    """Refuse an unknown decision, or a rejection without a reason."""
     if decision not in (Decision.APPROVED, Decision.REJECTED, Decision.DONE):
         raise InvalidInput(
             _("Unknown decision %(decision)s.") % {"decision": decision},
             problems=[Problem(_("approved, rejected or done"), where="decision")],
         )
-    with acting_on(case_id_of_item(item_id), expected_revision=expected_revision) as session:
-        item = open_item(session, item_id, person)
-        step = item.step
-        if (step.kind == StepKind.TASK) != (decision == Decision.DONE):
-            raise InvalidInput(_("A task is marked done; an approval is approved or rejected."))
-        if decision == Decision.REJECTED and not comment.strip():
-            raise InvalidInput(
-                _("Say why you reject it."),
-                problems=[Problem(_("a reason is required to reject"), where="comment")],
-            )
-        if item.owner_id is not None:
-            return _hand_back(session, item, person, comment, decision)
-        task_values = _task_values(session, step.node_id, person, values, files)
-        item.status, item.decision, item.comment = "done", decision, comment.strip()
-        item.completed_at, item.completed_by = session.now, person
-        item.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
-        operation = {"approved": "approve", "rejected": "reject", "done": "done"}[decision]
-        session.log(
-            step.name,
-            step.node_id,
-            "complete",
-            operation,
-            person=person,
-            department_id=item.department_id,
-            step=step,
-            item=item,
-            attributes={"decision": decision, **({"comment": comment[:500]} if comment else {})},
+    if decision == Decision.REJECTED and not comment.strip():
+        raise InvalidInput(
+            _("Say why you reject it."),
+            problems=[Problem(_("a reason is required to reject"), where="comment")],
         )
-        if task_values:
-            session.case.form_data = {**session.case.form_data, **task_values}
-            engine.set_data(
-                session.workflow,
-                step.spiff_task_id,
-                engine_values(session.case.version, session.case.form_data, session.case),
-            )
-        config = session.compiled.config.node(step.node_id)
-        outcome = step_after_decision(session, step, item, config.countersign_rule)
-        if outcome is not None:
-            finish_step(session, step, outcome, person)
-        session.audit(actor, f"cases.task.{operation}", item, case=session.case.pk)
-    return session.case
+
+
+def decide_in(
+    session: Session,
+    actor: Any,
+    person: Person,
+    item_id: int,
+    decision: str,
+    comment: str = "",
+    values: Mapping[str, Any] | None = None,
+    files: Mapping[str, Sequence[UploadedFile[Any]]] | None = None,
+) -> None:
+    """:func:`decide` on a case already locked in ``session`` (one of a bulk decision's cases)."""
+    item = open_item(session, item_id, person)
+    step = item.step
+    if (step.kind == StepKind.TASK) != (decision == Decision.DONE):
+        raise InvalidInput(_("A task is marked done; an approval is approved or rejected."))
+    if item.owner_id is not None:
+        _hand_back(session, item, person, comment, decision)
+        return
+    task_values = _task_values(session, step.node_id, person, values, files)
+    item.status, item.decision, item.comment = "done", decision, comment.strip()
+    item.completed_at, item.completed_by = session.now, person
+    session.ledger.changed(item, "status", "decision", "comment", "completed_at", "completed_by")
+    operation = {"approved": "approve", "rejected": "reject", "done": "done"}[decision]
+    session.log(
+        step.name,
+        step.node_id,
+        "complete",
+        operation,
+        person=person,
+        department_id=item.department_id,
+        step=step,
+        item=item,
+        attributes={"decision": decision, **({"comment": comment[:500]} if comment else {})},
+    )
+    if task_values:
+        session.case.form_data = {**session.case.form_data, **task_values}
+        engine.set_data(
+            session.workflow,
+            step.spiff_task_id,
+            engine_values(session.case.version, session.case.form_data, session.case),
+        )
+    config = session.compiled.config.node(step.node_id)
+    outcome = step_after_decision(session, step, item, config.countersign_rule)
+    if outcome is not None:
+        finish_step(session, step, outcome, person)
+    session.audit(actor, f"cases.task.{operation}", item, case=session.case.pk)
 
 
 def _task_values(
@@ -259,13 +300,13 @@ def _task_values(
     return store_form(session.case, person, cleaned, spec)
 
 
-def _hand_back(session: Session, item: WorkItem, person: Person, comment: str, advice: str) -> Case:
+def _hand_back(session: Session, item: WorkItem, person: Person, comment: str, advice: str) -> None:
     """A delegate's answer goes back to the owner, who decides."""
     owner = item.owner
     assert owner is not None
     item.assignee, item.owner = owner, None
     item.comment = comment.strip()
-    item.save(update_fields=["assignee", "owner", "comment"])
+    session.ledger.changed(item, "assignee", "owner", "comment")
     session.log(
         item.step.name,
         item.step.node_id,
@@ -278,7 +319,6 @@ def _hand_back(session: Session, item: WorkItem, person: Person, comment: str, a
         attributes={"to": owner.employee_no, "advice": advice, "comment": comment[:500]},
     )
     session.notify([owner], "task_handed_back", step=item.step.name, person=person.display_name)
-    return session.case
 
 
 def case_of(actor: Any, case_id: int) -> Case:

@@ -34,6 +34,7 @@ from flowbridge.processes.reserved_ids import original_id
 
 MAX_AUTOMATIC_STEPS = 200
 APPROVING = (Decision.APPROVED, Decision.DONE)
+PENDING = (WorkStatus.OPEN, WorkStatus.WAITING)
 
 
 def context(session: Session) -> assignment.Context:
@@ -43,6 +44,7 @@ def context(session: Session) -> assignment.Context:
         requester_department=case.requester_department,
         form=case.form_data,
         on=session.today(),
+        memo=session.memo,
     )
 
 
@@ -80,7 +82,7 @@ def new_item(
     """
     acting_for = on_behalf_of or person
     department_id = acting_for.department_id if acting_for is not None else step.department_id
-    item = WorkItem.objects.create(
+    item = WorkItem(
         step=step,
         case=session.case,
         assignee=person,
@@ -96,6 +98,7 @@ def new_item(
         opened_at=session.now if status == WorkStatus.OPEN else None,
         due_at=step.due_at,
     )
+    session.ledger.add_item(item)
     if status == WorkStatus.OPEN:
         announce(session, item)
     return item
@@ -124,7 +127,7 @@ def open_step(session: Session, task: Any, config: NodeConfig) -> Step:
     found = assignment.resolve(
         config.assignee_rules, context(session), lane=config.lane, department_code=config.department
     )
-    step = Step.objects.create(
+    step = Step(
         case=session.case,
         spiff_task_id=task.id,
         node_id=config.node_id,
@@ -135,6 +138,7 @@ def open_step(session: Session, task: Any, config: NodeConfig) -> Step:
         opened_at=session.now,
         due_at=due_at(session, config.due),
     )
+    session.ledger.add_step(step)
     sequential = config.mode == "sequential" and not found.unassigned
     origin = Origin.UNASSIGNED if found.unassigned else Origin.ASSIGNED
     if not found.assignees:
@@ -172,10 +176,10 @@ def _carbon_copy(session: Session, config: NodeConfig, rules: tuple[str, ...]) -
             "person_id", flat=True
         )
     )
+    existing |= {r.person_id for r in session.ledger.new_rows if isinstance(r, CarbonCopy)}
     fresh = [p for p in people if p.pk not in existing]
-    CarbonCopy.objects.bulk_create(
-        [CarbonCopy(case=session.case, person=p, created_at=session.now) for p in fresh]
-    )
+    for person in fresh:
+        session.ledger.add_row(CarbonCopy(case=session.case, person=person, created_at=session.now))
     if fresh:
         session.notify(fresh, "case_copied", step=config.name)
         session.log(
@@ -206,7 +210,7 @@ def advance(session: Session) -> None:
     workflow = session.workflow
     for _round in range(MAX_AUTOMATIC_STEPS):
         ready = engine.ready_tasks(workflow)
-        open_by_task = {s.spiff_task_id: s for s in session.case.steps.filter(status="open")}
+        open_by_task = {s.spiff_task_id: s for s in session.ledger.open_steps()}
         ready_ids = {t.id for t in ready}
         for task_id, step in open_by_task.items():
             if task_id not in ready_ids:
@@ -254,7 +258,7 @@ def _reached_end(session: Session) -> tuple[str, str]:
 
 def cancel_step(session: Session, step: Step, *, operation: str) -> None:
     """Close a step nobody needs to act on any more (a return, a withdrawal, a rejection)."""
-    pending = list(step.work_items.filter(status__in=(WorkStatus.OPEN, WorkStatus.WAITING)))
+    pending = [i for i in session.ledger.items(step) if i.status in PENDING]
     for item in pending:
         if item.status == WorkStatus.OPEN:
             session.log(
@@ -267,16 +271,21 @@ def cancel_step(session: Session, step: Step, *, operation: str) -> None:
                 step=step,
                 item=item,
             )
-    step.work_items.filter(pk__in=[i.pk for i in pending]).update(
-        status=WorkStatus.CANCELLED, completed_at=session.now
-    )
+    cancel_items(session, pending)
     step.status = StepStatus.CANCELLED
     step.closed_at = session.now
-    step.save(update_fields=["status", "closed_at"])
+    session.ledger.changed(step, "status", "closed_at")
+
+
+def cancel_items(session: Session, items: list[WorkItem]) -> None:
+    """Close items nobody needs any more (written with the session)."""
+    for item in items:
+        item.status, item.completed_at = WorkStatus.CANCELLED, session.now
+        session.ledger.changed(item, "status", "completed_at")
 
 
 def cancel_open_steps(session: Session) -> None:
-    for step in session.case.steps.filter(status="open"):
+    for step in session.ledger.open_steps():
         cancel_step(session, step, operation="case_closed")
 
 
@@ -301,17 +310,17 @@ def group_result(items: list[WorkItem], mode: str, rule: str) -> str | None:
 
 def step_after_decision(session: Session, step: Step, item: WorkItem, rule: str) -> str | None:
     """After ``item`` was decided: the step's outcome, or None when others still have to act."""
-    items = list(step.work_items.filter(purpose=Purpose.DECIDE).exclude(status="cancelled"))
+    items = [
+        i
+        for i in session.ledger.items(step)
+        if i.purpose == Purpose.DECIDE and i.status != WorkStatus.CANCELLED
+    ]
     group = [i for i in items if i.group == item.group]
     result = group_result(group, step.mode, rule)
     if result is None:
         return None
-    leftover = [i.pk for i in group if i.status in (WorkStatus.OPEN, WorkStatus.WAITING)]
-    if result == Decision.REJECTED:
-        leftover += [i.pk for i in items if i.status in (WorkStatus.OPEN, WorkStatus.WAITING)]
-    WorkItem.objects.filter(pk__in=leftover).update(
-        status=WorkStatus.CANCELLED, completed_at=session.now
-    )
+    leftover = [i for i in (items if result == Decision.REJECTED else group) if i.status in PENDING]
+    cancel_items(session, leftover)
     if result == Decision.REJECTED:
         return result
     later = [i for i in items if i.status == WorkStatus.WAITING and i.group > item.group]
@@ -320,7 +329,7 @@ def step_after_decision(session: Session, step: Step, item: WorkItem, rule: str)
         for waiting in [i for i in later if i.group == next_group]:
             waiting.status = WorkStatus.OPEN
             waiting.opened_at = session.now
-            waiting.save(update_fields=["status", "opened_at"])
+            session.ledger.changed(waiting, "status", "opened_at")
             announce(session, waiting)
         return None
     return result
@@ -332,7 +341,7 @@ def finish_step(session: Session, step: Step, outcome: str, person: Person | Non
     step.status = StepStatus.DONE
     step.outcome = outcome
     step.closed_at = session.now
-    step.save(update_fields=["status", "outcome", "closed_at"])
+    session.ledger.changed(step, "status", "outcome", "closed_at")
     if config.cc_rules and config.kind != "cc":
         _carbon_copy(session, config, config.cc_rules)
     if outcome == Decision.REJECTED and config.on_reject == "end":

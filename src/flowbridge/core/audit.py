@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models, transaction
 
 from flowbridge.core import clock
+from flowbridge.core.bulkwrite import insert_rows
 from flowbridge.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -60,6 +61,19 @@ def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry to append: ``actor`` (a user, or None for the system) did ``action`` to ``obj``."""
+
+    actor: Any
+    action: str
+    obj: models.Model | None = None
+    changes: dict[str, Any] | None = None
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+
+
 def record(
     actor: Any,
     action: str,
@@ -76,36 +90,56 @@ def record(
     maps field names to ``[old, new]`` or carries whatever describes the change.
     Call it inside the service's transaction so the entry commits with the change.
     """
+    entry = Entry(actor, action, obj, changes, object_type, object_id, object_repr)
+    return record_many([entry])[0]
+
+
+def record_many(entries: list[Entry]) -> list[AuditEntry]:
+    """Append ``entries`` in order under one lock of the chain head (a bulk operation's entries)."""
+    if not entries:
+        return []
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq, prev_hash = head.seq, head.entry_hash
+        at = clock.now()
+        rows = []
+        for entry in entries:
+            seq += 1
+            row = _row(entry, seq, at, prev_hash)
+            prev_hash = row.entry_hash
+            rows.append(row)
+        insert_rows(AuditEntry, rows)
+        AuditHead.objects.filter(id=1).update(seq=seq, entry_hash=prev_hash)
+    return rows
+
+
+def _row(entry: Entry, seq: int, at: datetime, prev_hash: str) -> AuditEntry:
+    obj = entry.obj
+    object_type, object_id, object_repr = entry.object_type, entry.object_id, entry.object_repr
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
+    actor = entry.actor
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_name = actor.get_username() if actor is not None and actor_id is not None else "system"
-    payload = _jsonable(changes or {})
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        seq = head.seq + 1
-        at = clock.now()
-        content = _content(
-            seq, at, actor_id, actor_name, action, object_type, object_id, object_repr, payload
-        )
-        entry_hash = _hash(head.entry_hash, content)
-        entry = AuditEntry.objects.create(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:200],
-            changes=payload,
-            prev_hash=head.entry_hash,
-            entry_hash=entry_hash,
-        )
-        AuditHead.objects.filter(id=1).update(seq=seq, entry_hash=entry_hash)
-    return entry
+    payload = _jsonable(entry.changes or {})
+    content = _content(
+        seq, at, actor_id, actor_name, entry.action, object_type, object_id, object_repr, payload
+    )
+    return AuditEntry(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=entry.action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        changes=payload,
+        prev_hash=prev_hash,
+        entry_hash=_hash(prev_hash, content),
+    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from flowbridge.core import clock
+from flowbridge.core.bulkwrite import insert_rows
 from flowbridge.notify.models import Notification
 from flowbridge.org.models import Person
 
@@ -33,19 +34,28 @@ def send(
     url: str = "",
 ) -> list[Notification]:
     """Notify each distinct active recipient once."""
+    return send_many([(recipients, kind, params, url)])
+
+
+def send_many(
+    notices: Iterable[tuple[Iterable[Person], str, Mapping[str, Any] | None, str]],
+) -> list[Notification]:
+    """Several notices ``(recipients, kind, params, url)`` in one insert, a person once each."""
     now = clock.now()
-    seen: set[int] = set()
     rows: list[Notification] = []
-    for person in recipients:
-        if person.pk in seen or not person.is_active:
-            continue
-        seen.add(person.pk)
-        rows.append(
-            Notification(
-                recipient=person, kind=kind, params=dict(params or {}), url=url, created_at=now
+    for recipients, kind, params, url in notices:
+        seen: set[int] = set()
+        for person in recipients:
+            if person.pk in seen or not person.is_active:
+                continue
+            seen.add(person.pk)
+            rows.append(
+                Notification(
+                    recipient=person, kind=kind, params=dict(params or {}), url=url, created_at=now
+                )
             )
-        )
-    return Notification.objects.bulk_create(rows)
+    insert_rows(Notification, rows)
+    return rows
 
 
 def text_of(notification: Notification) -> str:
