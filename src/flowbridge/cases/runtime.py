@@ -128,6 +128,7 @@ def lock_case(case_id: int) -> Case:
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("definition", "version", "requester", "requester_department")
+        .defer("engine_state")  # read only when the workflow is not in memory (load_workflow)
         .filter(pk=case_id)
         .first()
     )
@@ -156,7 +157,7 @@ def acting_on(case_id: int, *, expected_revision: int | None = None) -> Iterator
         save(session)
 
 
-CASE_FIELDS = ["revision", "status", "ended_at", "title", "form_data", "version", "engine_state"]
+CASE_FIELDS = ["revision", "status", "ended_at", "title", "form_data", "version"]
 
 
 def save(session: Session) -> None:
@@ -178,7 +179,9 @@ def save_all(sessions: list[Session]) -> None:
         if case.pk is None:
             case.save()
     flush([s.ledger for s in sessions])
-    update_rows(Case, [s.case for s in sessions], CASE_FIELDS)
+    moved = [s.case for s in sessions if s.workflow is not None]
+    update_rows(Case, moved, [*CASE_FIELDS, "engine_state"])
+    update_rows(Case, [s.case for s in sessions if s.workflow is None], CASE_FIELDS)
     eventlog.save([event for s in sessions for event in s.events])
     notify.send_many(
         (notice.people, notice.kind, notice.params, notice.url)
