@@ -17,11 +17,14 @@ keys are stored exactly as ``save()`` stores them) and then:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     Field = models.Field[Any, Any]
@@ -39,10 +42,17 @@ def update_rows(
     opts = model._meta
     fields: list[models.Field[Any, Any]] = []
     for name in names:
-        field = opts.get_field(name)
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            field = None
         if not isinstance(field, models.Field) or not field.concrete or field.column is None:
             raise ValueError(f"{name} is not a column of {opts.label}")
         fields.append(field)
+    relations = [f for f in fields if isinstance(f, models.ForeignKey)]
+    if relations:
+        for row in rows:
+            _take_related_keys(row, relations)
     connection = connections[router.db_for_write(model)]
     pk = opts.pk
     assert pk is not None
@@ -150,7 +160,7 @@ def _unnest_source(
             select.append(f"u.c{len(arrays)}")
             prepare, attname = _preparer(field, connection), field.attname
             arrays.append([prepare(getattr(row, attname)) for row in rows])
-            casts.append(f"CAST(%s AS {field.db_type(connection)}[])")
+            casts.append(f"CAST(%s AS {_element_type(field, connection)}[])")
     names = ", ".join([*(f"c{i}" for i in range(len(arrays))), "n"])
     # Placeholders in text order: the documents (select list), then the arrays.
     params.extend(documents)
@@ -159,6 +169,16 @@ def _unnest_source(
         f"SELECT {', '.join(select)} "  # noqa: S608 - column types and fixed names
         f"FROM unnest({', '.join(casts)}) WITH ORDINALITY AS u({names})"
     )
+
+
+def _element_type(field: Field, connection: BaseDatabaseWrapper) -> str:
+    """The column's type without its length or precision: ``varchar(300)`` -> ``varchar``.
+
+    An explicit cast to ``varchar(n)`` silently cuts a longer value; without
+    the modifier the value reaches the column by assignment, which refuses it
+    as ``save()`` does.
+    """
+    return re.sub(r"\([^)]*\)", "", str(field.db_type(connection)))
 
 
 # Values of these fields reach the driver as they are (``get_db_prep_save`` returns them
@@ -180,6 +200,8 @@ _AS_IS = (
 def _preparer(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
     """How to turn an attribute value into the value the database driver receives."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(target) in _TEXT:
+        return _text
     if type(target) in _AS_IS:
         return _as_is
 
@@ -191,6 +213,14 @@ def _preparer(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], 
 
 def _as_is(value: Any) -> Any:
     return value
+
+
+# Text columns also take lazy translations, which the drivers cannot adapt.
+_TEXT = (models.CharField, models.TextField)
+
+
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, Promise) else value
 
 
 def _take_related_keys(row: models.Model, relations: Sequence[models.ForeignKey[Any, Any]]) -> None:
