@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import DataError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
@@ -264,11 +264,13 @@ def test_a_lazy_translation_is_stored_as_its_text(world: World) -> None:
 
 def test_audit_entries_with_big_sequence_numbers(world: World) -> None:
     at = datetime(2026, 3, 2, 9, 0, 0, 1, tzinfo=SHANGHAI)
+    assert world.person.user is not None
+    user_id = world.person.user.pk
     rows = [
         AuditEntry(
             seq=2**40 + n,
             at=at,
-            actor_id=world.person.user.pk if n % 2 else None,
+            actor_id=user_id if n % 2 else None,
             actor_name="张三" if n % 2 else "system",
             action="test.bulk.write",
             object_type="cases.case",
@@ -314,6 +316,20 @@ def test_nothing_to_write_sends_no_query(world: World) -> None:
         update_rows(CaseEvent, [], ["activity"])
         update_rows(CaseEvent, [], ["no_such_field"])
     assert len(queries) == 0
+
+
+def test_none_in_a_json_column_means_sql_null_as_in_save(world: World) -> None:
+    """``save()`` stores None as SQL NULL, refused by a NOT NULL column on every database."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event(world, 0, attributes=None).save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(CaseEvent, [event(world, 1), event(world, 2, attributes=None)])
+    row = event(world, 3)
+    insert_rows(CaseEvent, [row])
+    row.attributes = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        update_rows(CaseEvent, [row], ["attributes"])
+    assert CaseEvent.objects.get(pk=row.pk).attributes == {"n": 3}
 
 
 @pytest.mark.postgres

@@ -154,8 +154,10 @@ def _unnest_source(
         if isinstance(field, models.JSONField):
             values = [getattr(row, field.attname) for row in rows]
             documents.append(json.dumps(values, cls=field.encoder))
+            # A top-level None is SQL NULL, as save() stores it (a NOT NULL column refuses it);
+            # JSON null is only kept inside a value.
             element = "(CAST(%s AS jsonb) -> CAST(u.n - 1 AS integer))"
-            select.append(f"NULLIF({element}, 'null'::jsonb)" if field.null else element)
+            select.append(f"NULLIF({element}, 'null'::jsonb)")
         else:
             select.append(f"u.c{len(arrays)}")
             prepare, attname = _preparer(field, connection), field.attname
