@@ -117,6 +117,29 @@ def parallel_then_threshold(limit: int = 100, *, aside: bool = False) -> str:
     return bpmn._process("Joint", "会办后判断", body, None)
 
 
+def gate_at_start(limit: int = 100) -> str:
+    """start (an optional amount) → amount > limit? → the GM, else the finance head."""
+    body = (
+        '<bpmn:startEvent id="start" name="提交申请">'
+        + bpmn.form("amount:long")
+        + "</bpmn:startEvent>\n"
+        + '<bpmn:exclusiveGateway id="big" name="金额大?" default="small"/>\n'
+        + bpmn.approval("director", "总经理审批", "person:E006").xml()
+        + bpmn.approval("check", "财务审核", "person:E003").xml()
+        + '<bpmn:endEvent id="end" name="完成"/>\n'
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="big"/>\n'
+        '<bpmn:sequenceFlow id="large" sourceRef="big" targetRef="director">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"amount &gt; {limit}"
+        "</bpmn:conditionExpression></bpmn:sequenceFlow>\n"
+        '<bpmn:sequenceFlow id="small" sourceRef="big" targetRef="check"/>\n'
+        '<bpmn:sequenceFlow id="fd" sourceRef="director" targetRef="end"/>\n'
+        '<bpmn:sequenceFlow id="fc" sourceRef="check" targetRef="end"/>\n'
+    )
+    return bpmn._process("Gated", "金额分流", body, None)
+
+
 # --- deciding many -----------------------------------------------------------------------------
 
 
@@ -546,6 +569,29 @@ def test_start_many_names_a_row_that_is_not_an_object(
     assert raised.value.message == "Nothing was started: 2 of 3 rows have problems."
     assert [p.where for p in raised.value.problems] == ["rows[1]", "rows[2].colour"]
     assert not Case.objects.exists()
+
+
+def test_start_many_names_the_row_whose_values_the_process_cannot_route(
+    org: Org, deployed: Callable[..., ProcessDefinition]
+) -> None:
+    """Values that pass the form but fail a condition on the way to the first step."""
+    definition = deployed(bpmn.threshold(100), key="purchase")
+    rows: list[dict[str, Any]] = [
+        {"amount": "500", "risk": "low"},
+        {"amount": "50", "risk": "low"},
+        {"amount": "80", "risk": "high"},
+    ]
+    cases = bulk.start_many(org.requester.user, definition, rows)
+    assert [holders(case) for case in cases] == [["E002"]] * 3
+    gated = deployed(gate_at_start(), key="gated")
+    rows = [{"amount": "500"}, {}, {"amount": "5"}, {}]
+    before = Case.objects.count()
+    with pytest.raises(InvalidInput) as raised:
+        bulk.start_many(org.requester.user, gated, rows)
+    assert raised.value.message == "Nothing was started: 2 of 4 rows have problems."
+    assert [p.where for p in raised.value.problems] == ["rows[1]", "rows[3]"]
+    assert all("amount" in p.message for p in raised.value.problems)
+    assert Case.objects.count() == before
 
 
 def test_start_many_refuses_no_rows_and_too_many(

@@ -206,19 +206,29 @@ def start_many(
                 where = f"rows[{index}]" + (f".{problem.where}" if problem.where else "")
                 problems.append(Problem(problem.message, where=where))
     if problems:
-        raise InvalidInput(
-            _("Nothing was started: %(count)d of %(total)d rows have problems.")
-            % {"count": len({p.where.split(".")[0] for p in problems}), "total": len(rows)},
-            problems=problems,
-        )
+        raise _nothing_started(problems, len(rows))
     with transaction.atomic():
         fields = new_case_fields(version, requester, "", clock.now())
         cases = Case.objects.bulk_create([Case(**fields) for _row in cleaned])
         memo: dict[Any, Any] = {}
-        save_all(
-            [
-                begin(actor, case, values, spec, memo=memo)
-                for case, values in zip(cases, cleaned, strict=True)
-            ]
-        )
+        sessions: list[Session] = []
+        for index, (case, values) in enumerate(zip(cases, cleaned, strict=True)):
+            # Values the form accepts can still fail the process on its way to the first
+            # step (a condition that cannot compare them): name the row, start none.
+            try:
+                sessions.append(begin(actor, case, values, spec, memo=memo))
+            except (DomainError, engine.EngineError) as error:
+                message = getattr(error, "message", None) or str(error)
+                problems.append(Problem(str(message), where=f"rows[{index}]"))
+        if problems:
+            raise _nothing_started(problems, len(rows))
+        save_all(sessions)
     return cases
+
+
+def _nothing_started(problems: list[Problem], total: int) -> InvalidInput:
+    return InvalidInput(
+        _("Nothing was started: %(count)d of %(total)d rows have problems.")
+        % {"count": len({p.where.split(".")[0] for p in problems}), "total": total},
+        problems=problems,
+    )
