@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ from flowbridge.cases.models import (
 )
 from flowbridge.core import bulkwrite
 from flowbridge.core.bulkwrite import insert_rows, update_rows
-from flowbridge.core.models import AuditEntry
+from flowbridge.core.models import AuditEntry, CalendarOverride, CalendarSettings
 from flowbridge.core.permissions import Role
 from flowbridge.notify.models import Notification
 from flowbridge.org.models import Department, DepartmentKind, Person
@@ -284,6 +284,36 @@ def test_audit_entries_with_big_sequence_numbers(world: World) -> None:
     ]
     insert_rows(AuditEntry, rows)
     assert_round_trip(rows)
+
+
+def test_dates_and_booleans_round_trip(world: World) -> None:
+    rows = [
+        CalendarOverride(
+            date=date(2026, 10, 1) + timedelta(days=n),
+            is_working_day=n % 2 == 0,
+            reason=TRICKY_TEXTS[n],
+        )
+        for n in range(5)
+    ]
+    insert_rows(CalendarOverride, rows)
+    assert_round_trip(rows)
+    assert CalendarOverride.objects.get(pk=rows[4].pk).date == date(2026, 10, 5)
+    rows[0].date, rows[0].is_working_day = date(2027, 2, 28), False
+    update_rows(CalendarOverride, rows[:1], ["date", "is_working_day"])
+    assert_round_trip(rows)
+
+
+def test_a_primary_key_the_database_does_not_generate_is_written_as_given(world: World) -> None:
+    CalendarSettings.objects.all().delete()
+    row = CalendarSettings(
+        id=1,
+        timezone="Europe/Paris",
+        working_periods=[["08:30", "12:00"], ["14:00", "17:30"]],
+        updated_at=datetime(2026, 3, 2, 9, 0, 0, 42, tzinfo=SHANGHAI),
+    )
+    insert_rows(CalendarSettings, [row])
+    assert row.pk == 1 and not row._state.adding
+    assert_round_trip([row])
 
 
 def test_keys_go_to_the_right_rows_across_statements(world: World) -> None:

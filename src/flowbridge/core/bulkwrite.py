@@ -78,7 +78,9 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
     """Insert ``rows`` (new instances of ``model``) and give each its primary key.
 
     Foreign keys to objects saved earlier in the same transaction are taken
-    from those objects, as ``save()`` does.
+    from those objects, as ``save()`` does. A primary key the database does
+    not generate (``id = PositiveSmallIntegerField(primary_key=True)``) is
+    written as given.
     """
     if not rows:
         return
@@ -87,7 +89,8 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
     connection = connections[alias]
     pk = opts.pk
     assert pk is not None
-    fields = [f for f in opts.concrete_fields if f is not pk]
+    generated = opts.auto_field is pk
+    fields = [f for f in opts.concrete_fields if f is not pk or not generated]
     relations = [f for f in fields if isinstance(f, models.ForeignKey)]
     for row in rows:
         _take_related_keys(row, relations)
@@ -98,15 +101,15 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
         for chunk in _chunks(connection, rows, len(fields)):
             params: list[Any] = []
             rows_sql = _rows_source(connection, fields, chunk, params)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) {rows_sql} RETURNING {qn(str(pk.column))}",
-                params,
-            )
-            # Keys are drawn in row order within one statement on both databases, but
-            # neither promises RETURNING's order: match them up sorted.
-            keys = sorted(key for (key,) in cursor.fetchall())
-            for row, key in zip(chunk, keys, strict=True):
-                row.pk = key
+            returning = f" RETURNING {qn(str(pk.column))}" if generated else ""
+            cursor.execute(f"INSERT INTO {table} ({columns}) {rows_sql}{returning}", params)
+            if generated:
+                # Keys are drawn in row order within one statement on both databases, but
+                # neither promises RETURNING's order: match them up sorted.
+                keys = sorted(key for (key,) in cursor.fetchall())
+                for row, key in zip(chunk, keys, strict=True):
+                    row.pk = key
+            for row in chunk:
                 row._state.adding = False
                 row._state.db = alias
 
