@@ -143,8 +143,9 @@ def drive(url: str, cases: int, profile: bool, batch: int = 0) -> dict[str, Any]
         for approver in approvers:
             person = approver.person
             items = list(
-                WorkItem.objects.filter(case_id__in=started, status="open", assignee=person)
-                .values_list("pk", flat=True)
+                WorkItem.objects.filter(
+                    case_id__in=started, status="open", assignee=person
+                ).values_list("pk", flat=True)
             )
             outcomes = bulk.decide_many(approver, items, "approved")
             assert len(items) == size and all(o.ok for o in outcomes), outcomes[:3]

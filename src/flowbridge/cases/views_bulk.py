@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from flowbridge.cases import bulk
-from flowbridge.cases.management.commands import _rows
+from flowbridge.cases import rows as _rows
 from flowbridge.cases.models import Case, WorkItem
 from flowbridge.cases.pageutil import http_errors, person_or_403
 from flowbridge.core.errors import InvalidInput, Problem

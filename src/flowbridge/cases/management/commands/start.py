@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from flowbridge.cases import bulk, services
-from flowbridge.cases.management.commands import _rows
+from flowbridge.cases import rows as _rows
 from flowbridge.cases.management.commands._cli import actor, add_language, reported
 from flowbridge.core.errors import InvalidInput
 from flowbridge.processes import forms
