@@ -27,9 +27,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bpmn": ("bpmn", "judge BPMN files: bpmn validate FILE..."),
     "deploy": ("deploy", "deploy a BPMN file as the next version of its process"),
     "migrate-cases": ("migrate_cases", "move running requests of a process to another version"),
-    "start": ("start", "start a request: start KEY --as EMPLOYEE_NO [--value k=v ...]"),
+    "start": ("start", "start requests: start KEY --as E [--value k=v ...|--rows FILE]"),
     "tasks": ("tasks", "a person's open tasks: tasks --as EMPLOYEE_NO [--json]"),
-    "complete": ("complete", "decide a task: complete ITEM_ID --as E --decision approved|..."),
+    "complete": ("complete", "decide tasks: complete ITEM_ID [ITEM_ID ...] --as E --decision ..."),
     "export-log": ("export_log", "export a process's event log as XES or CSV"),
     "compilemessages": ("compile_translations", "compile the zh-hans / en translations"),
 }

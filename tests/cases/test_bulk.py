@@ -17,7 +17,7 @@ from django.utils import translation
 
 from flowbridge.cases import bulk, operations, services
 from flowbridge.cases.models import Case, CaseEvent, CaseStatus, WorkItem
-from flowbridge.cases.runtime import case_url
+from flowbridge.cases.runtime import ProcessCannotContinue, case_url
 from flowbridge.core import audit
 from flowbridge.core.errors import InvalidInput
 from flowbridge.core.models import AuditEntry
@@ -235,7 +235,7 @@ def test_items_that_cannot_be_decided_are_reported_and_the_others_decided(
         f"This task was already handled by {org.finance_head.display_name}; nothing was changed."
     )
     assert by_item[not_mine.pk].error == "This task is not yours."
-    assert "nothing was changed" in by_item[withdrawn.pk].error
+    assert by_item[withdrawn.pk].error == f"{cases[3].reference} has ended; nothing was changed."
     assert not any(by_item[i].ok for i in (missing, done.pk, not_mine.pk, withdrawn.pk))
     assert all(by_item[i].case is None for i in (missing, done.pk, not_mine.pk, withdrawn.pk))
 
@@ -376,11 +376,12 @@ def test_a_failing_item_leaves_its_case_whole_and_the_others_go_through(
     assert AuditEntry.objects.count() == audits + 3
     assert audit.verify().ok
 
-    # One by one, the second branch fails the same way and changes nothing.
-    with pytest.raises(Exception, match="amount") as raised:
+    # One by one, the second branch fails the same way, says why and changes nothing.
+    with pytest.raises(ProcessCannotContinue, match="amount") as raised:
         services.decide(org.finance_head.user, second.pk, "approved")
-    assert type(raised.value).__name__ in {"EngineError", "ExpressionError"}
+    assert raised.value.message.startswith("The process cannot go on from here")
     assert fresh(broken).revision == revision + 1
+    assert WorkItem.objects.get(pk=second.pk).status == "open"
 
 
 def test_a_failing_item_decided_first_leaves_nothing_of_itself(
@@ -592,6 +593,18 @@ def test_start_many_names_the_row_whose_values_the_process_cannot_route(
     assert [p.where for p in raised.value.problems] == ["rows[1]", "rows[3]"]
     assert all("amount" in p.message for p in raised.value.problems)
     assert Case.objects.count() == before
+
+
+def test_start_case_names_values_the_process_cannot_route_and_stores_nothing(
+    org: Org, deployed: Callable[..., ProcessDefinition]
+) -> None:
+    gated = deployed(gate_at_start(), key="gated")
+    before = (Case.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(InvalidInput, match="amount") as raised:
+        services.start_case(org.requester.user, gated, {})
+    assert raised.value.message.startswith("The request cannot start with these values")
+    after = (Case.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count())
+    assert after == before
 
 
 def test_start_many_refuses_no_rows_and_too_many(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from flowbridge.cases.models import Case, Purpose, Step, WorkItem, WorkStatus
+from flowbridge.cases.models import Case, CaseStatus, Purpose, Step, WorkItem, WorkStatus
 from flowbridge.cases.runtime import Session
 from flowbridge.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from flowbridge.core.permissions import Role, principal_for
@@ -49,7 +49,8 @@ def still_open(session: Session, item_id: int) -> WorkItem:
             _("This task was already handled by %(person)s; nothing was changed.")
             % {"person": item.completed_by.display_name}
         )
-    if item.status != WorkStatus.OPEN:
+    ended_by_requester = session.case.status in (CaseStatus.WITHDRAWN, CaseStatus.CANCELLED)
+    if item.status != WorkStatus.OPEN and not ended_by_requester:
         raise Conflict(
             _("This task is no longer open (someone else acted first); nothing was changed.")
         )

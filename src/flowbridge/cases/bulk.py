@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from flowbridge.cases import engine
 from flowbridge.cases.ledger import load
 from flowbridge.cases.models import Case, WorkItem
-from flowbridge.cases.runtime import Session, compiled_for, load_workflow, save_all, workflows
+from flowbridge.cases.runtime import (
+    ProcessCannotContinue,
+    Session,
+    compiled_for,
+    load_workflow,
+    save_all,
+    workflows,
+)
 from flowbridge.cases.services import begin, check_decision, decide_in, new_case_fields, person_of
 from flowbridge.core import clock
 from flowbridge.core.errors import DomainError, InvalidInput, Problem
@@ -162,8 +169,9 @@ def _first_failure(
         try:
             decide_in(session, actor, person, item_id, decision, comment)
         except (DomainError, engine.EngineError) as error:
-            message = getattr(error, "message", None) or str(error)
-            outcomes[item_id] = ItemOutcome(item_id, False, error=str(message))
+            if isinstance(error, engine.EngineError):
+                error = ProcessCannotContinue.because(error)
+            outcomes[item_id] = ItemOutcome(item_id, False, error=error.message)
             return item_id
     return None
 

@@ -40,7 +40,7 @@ from flowbridge.cases.returns import resubmit, return_targets, return_to
 from flowbridge.cases.runtime import Session, acting_on, compiled_for, end_case
 from flowbridge.cases.services import person_of
 from flowbridge.cases.steps import new_item
-from flowbridge.core import audit, clock
+from flowbridge.core import clock
 from flowbridge.core.errors import Conflict, InvalidInput, NotAllowed, Problem
 from flowbridge.core.permissions import Action, may
 from flowbridge.org.models import Person
@@ -104,11 +104,11 @@ def add_approver(
         )
         if waiting:
             session.notify(waiting, "added_approver", step=step.name, person=person.display_name)
-        audit.record(
+        session.audit(
             actor,
             "cases.add_approver",
             item,
-            changes={
+            **{
                 "case": session.case.pk,
                 "position": position,
                 "people": [p.employee_no for p in chosen],
@@ -216,11 +216,11 @@ def transfer(
         session.notify([to], "transferred", step=step.name, person=person.display_name)
         if previous is not None and previous.pk != person.pk:
             session.notify([previous], "transferred", step=step.name, person=person.display_name)
-        audit.record(
+        session.audit(
             actor,
             "cases.transfer",
             moved,
-            changes={"case": session.case.pk, "from": item.assignee_id, "to": to.pk},
+            **{"case": session.case.pk, "from": item.assignee_id, "to": to.pk},
         )
     return session.case
 
@@ -253,7 +253,7 @@ def delegate(
             attributes={"to": to.employee_no, **comment_attributes(comment)},
         )
         session.notify([to], "delegated", step=step.name, person=person.display_name)
-        audit.record(actor, "cases.delegate", item, changes={"case": session.case.pk, "to": to.pk})
+        session.audit(actor, "cases.delegate", item, case=session.case.pk, to=to.pk)
     return session.case
 
 
@@ -299,7 +299,7 @@ def withdraw(
             session.events[-1].attributes["reason"] = reason.strip()[:500]
         if concerned:
             session.notify(concerned, "case_withdrawn")
-        audit.record(actor, "cases.withdraw", case, changes={"reason": reason.strip()[:500]})
+        session.audit(actor, "cases.withdraw", case, reason=reason.strip()[:500])
     return session.case
 
 

@@ -29,7 +29,6 @@ from flowbridge.cases.models import (
 from flowbridge.cases.runtime import Session, acting_on, compiled_for
 from flowbridge.cases.services import engine_values, open_item, person_of, store_form
 from flowbridge.cases.steps import advance, cancel_items, cancel_step, open_step
-from flowbridge.core import audit
 from flowbridge.core.errors import InvalidInput, Problem
 from flowbridge.processes import forms
 
@@ -111,11 +110,11 @@ def return_to(
             person=person.display_name,
             comment=comment.strip()[:200],
         )
-        audit.record(
+        session.audit(
             actor,
             "cases.return",
             item,
-            changes={"case": session.case.pk, "target": target, "comment": comment.strip()[:500]},
+            **{"case": session.case.pk, "target": target, "comment": comment.strip()[:500]},
         )
     return session.case
 
@@ -230,5 +229,5 @@ def resubmit(
         open_step(session, engine.find(session.workflow, step.spiff_task_id), config)
         if by:
             session.notify(by[-1:], "resubmitted", step=step.name, person=person.display_name)
-        audit.record(actor, "cases.resubmit", item, changes={"case": case.pk, "changed": changed})
+        session.audit(actor, "cases.resubmit", item, case=case.pk, changed=changed)
     return session.case

@@ -32,6 +32,20 @@ from flowbridge.processes.models import ProcessVersion
 workflows = engine.WorkflowCache()
 
 
+class ProcessCannotContinue(Conflict):
+    """The process leads nowhere from here: a condition failed, or no flow matched."""
+
+    @classmethod
+    def because(cls, error: engine.EngineError) -> ProcessCannotContinue:
+        return cls(
+            _(
+                "The process cannot go on from here, so nothing was changed; "
+                "tell the process office: %(reason)s"
+            )
+            % {"reason": str(error)[:300]}
+        )
+
+
 @dataclass
 class Notice:
     people: list[Person]
@@ -153,7 +167,10 @@ def acting_on(case_id: int, *, expected_revision: int | None = None) -> Iterator
         compiled = compiled_for(case)
         workflow = load_workflow(case, compiled) if case.is_running else None
         session = Session(case, workflow, compiled, clock.now())
-        yield session
+        try:
+            yield session
+        except engine.EngineError as error:
+            raise ProcessCannotContinue.because(error) from error
         save(session)
 
 

@@ -135,7 +135,14 @@ def start_case(
     cleaned = forms.clean(spec, values, files)
     with transaction.atomic():
         case = Case.objects.create(**new_case_fields(version, requester, title, clock.now()))
-        save(begin(actor, case, cleaned, spec, title))
+        try:
+            session = begin(actor, case, cleaned, spec, title)
+        except engine.EngineError as error:
+            raise InvalidInput(
+                _("The request cannot start with these values: %(reason)s")
+                % {"reason": str(error)[:300]}
+            ) from error
+        save(session)
     return case
 
 
