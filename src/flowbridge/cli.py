@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complete": ("complete", "decide tasks: complete ITEM_ID [ITEM_ID ...] --as E --decision ..."),
     "export-log": ("export_log", "export a process's event log as XES or CSV"),
     "compilemessages": ("compile_translations", "compile the zh-hans / en translations"),
+    "mine": ("", "summarize an event log (XES, CSV, Parquet); no database, no Django"),
 }
 
 
@@ -49,6 +50,10 @@ def main(argv: list[str] | None = None) -> None:
         print(usage())
         return
     name = args[0]
+    if name == "mine":  # a library command: must not start Django
+        from flowbridge.mining.cli import main as mine
+
+        sys.exit(mine(args[1:]))
     command = COMMANDS[name][0] if name in COMMANDS else name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flowbridge.settings")
     from django.core.management import execute_from_command_line
