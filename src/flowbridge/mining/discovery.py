@@ -1,0 +1,149 @@
+"""What a log says about its process: activities, start and end, variants, directly-follows edges.
+
+Everything is a Polars expression over the whole frame (a shift within the
+case, a group-by), never a Python loop over events. Results equal PM4Py's
+simplified interface on the same log:
+
+* events of a case follow each other in the log's order — by timestamp,
+  ties in source order; when the log has start timestamps, by start time
+  first (an event without one starts when it completes), then completion
+  time, as PM4Py sorts its frames;
+* the duration of an edge ``a → b`` is from the completion of ``a`` to the
+  start of ``b`` (its completion when there is no start time), so it can be
+  negative when work overlaps — PM4Py's performance DFG.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from flowbridge.mining.log import ACTIVITY, CASE, POSITION, START, TIMESTAMP, EventLog
+
+BEGINS = "__begins__"
+DFG_COLUMNS = (
+    "source",
+    "target",
+    "frequency",
+    "mean_seconds",
+    "median_seconds",
+    "p90_seconds",
+    "min_seconds",
+    "max_seconds",
+    "total_seconds",
+)
+
+
+def ordered(log: EventLog) -> pl.DataFrame:
+    """Case, activity, timestamp and begin time of each event, in the order they follow."""
+    events = log.events
+    if not log.has_start:
+        return events.select(CASE, ACTIVITY, TIMESTAMP, pl.col(TIMESTAMP).alias(BEGINS))
+    return (
+        events.select(
+            CASE,
+            ACTIVITY,
+            TIMESTAMP,
+            POSITION,
+            pl.coalesce(START, TIMESTAMP).alias(BEGINS),
+        )
+        .sort([CASE, BEGINS, TIMESTAMP, POSITION])
+        .drop(POSITION)
+    )
+
+
+def activities(log: EventLog) -> dict[str, int]:
+    """Events per activity."""
+    return _counts(log.events.get_column(ACTIVITY))
+
+
+def start_activities(log: EventLog) -> dict[str, int]:
+    """Cases per first activity."""
+    frame = ordered(log)
+    return _counts(frame.filter(pl.col(CASE).is_first_distinct()).get_column(ACTIVITY))
+
+
+def end_activities(log: EventLog) -> dict[str, int]:
+    """Cases per last activity."""
+    frame = ordered(log)
+    return _counts(frame.filter(pl.col(CASE).is_last_distinct()).get_column(ACTIVITY))
+
+
+def variants(log: EventLog) -> pl.DataFrame:
+    """Distinct activity sequences: ``variant`` (list of activities), ``cases`` and ``share``.
+
+    Sorted by cases, most first, then by the sequence itself.
+    """
+    traces = ordered(log).group_by(CASE, maintain_order=True).agg(pl.col(ACTIVITY).alias("variant"))
+    total = traces.height
+    return (
+        traces.group_by("variant")
+        .agg(pl.len().cast(pl.Int64).alias("cases"))
+        .with_columns((pl.col("cases") / total).alias("share"))
+        .sort(["cases", "variant"], descending=[True, False])
+    )
+
+
+def variant_count(log: EventLog) -> int:
+    """Number of distinct activity sequences."""
+    return variants(log).height
+
+
+def dfg(log: EventLog) -> pl.DataFrame:
+    """Directly-follows edges with their frequency and durations in seconds.
+
+    Columns: ``source, target, frequency, mean_seconds, median_seconds,
+    p90_seconds, min_seconds, max_seconds, total_seconds``; the most
+    frequent edge first. Percentiles interpolate linearly (NumPy's default).
+    """
+    frame = ordered(log)
+    same_case = pl.col(CASE) == pl.col(CASE).shift(-1)
+    seconds = (pl.col(BEGINS).shift(-1) - pl.col(TIMESTAMP)).dt.total_microseconds() / 1_000_000
+    pairs = frame.lazy().select(
+        pl.col(ACTIVITY).alias("source"),
+        pl.col(ACTIVITY).shift(-1).alias("target"),
+        seconds.alias("seconds"),
+        same_case.alias("same_case"),
+    )
+    duration = pl.col("seconds")
+    return (
+        pairs.filter("same_case")
+        .group_by("source", "target")
+        .agg(
+            pl.len().cast(pl.Int64).alias("frequency"),
+            duration.mean().alias("mean_seconds"),
+            duration.median().alias("median_seconds"),
+            duration.quantile(0.9, interpolation="linear").alias("p90_seconds"),
+            duration.min().alias("min_seconds"),
+            duration.max().alias("max_seconds"),
+            duration.sum().alias("total_seconds"),
+        )
+        .sort(["frequency", "source", "target"], descending=[True, False, False])
+        .select(DFG_COLUMNS)
+        .collect()
+    )
+
+
+def summary(log: EventLog) -> dict[str, Any]:
+    """The figures ``flowbridge mine --json`` writes, as plain JSON-ready values."""
+    edges = dfg(log).select("source", "target", "frequency", "mean_seconds", "median_seconds")
+    return {
+        "events": log.event_count,
+        "cases": log.case_count,
+        "variants": variant_count(log),
+        "activities": activities(log),
+        "start_activities": start_activities(log),
+        "end_activities": end_activities(log),
+        "dfg": edges.to_dicts(),
+    }
+
+
+def _counts(values: pl.Series) -> dict[str, int]:
+    counts = (
+        values.to_frame("value")
+        .group_by("value")
+        .len()
+        .sort(["len", "value"], descending=[True, False])
+    )
+    return {str(name): int(count) for name, count in counts.iter_rows()}

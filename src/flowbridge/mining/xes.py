@@ -1,0 +1,490 @@
+"""Read and write XES event logs (``.xes`` and ``.xes.gz``).
+
+The reader streams: lxml's iterparse hands over one event at a time, each
+is cleared once read, and values are gathered in plain lists that become a
+Polars frame every :data:`CHUNK_EVENTS` events, so a 3 GB file never sits
+in memory as a tree. Values stay text until a whole chunk is typed at once
+by Polars (dates, numbers, booleans), which is where the time goes.
+
+XES keys map to the canonical columns of :mod:`flowbridge.mining.log`
+(``concept:name`` → ``activity``, ``time:timestamp`` → ``timestamp``, …);
+other event attributes keep their key as column name and trace attributes
+become ``case:<key>``, as in PM4Py's frames.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, cast
+
+import polars as pl
+from lxml import etree  # type: ignore[import-untyped]
+
+from flowbridge.mining.errors import ImportReport, LogError
+from flowbridge.mining.log import (
+    ACTIVITY,
+    CASE,
+    DEPARTMENT,
+    LIFECYCLE,
+    POSITION,
+    RESOURCE,
+    START,
+    TIME_TYPE,
+    TIMESTAMP,
+    EventLog,
+    from_frame,
+)
+
+Progress = Callable[[int, int], None]
+
+CHUNK_EVENTS = 100_000
+EVENT_KEYS = {
+    "concept:name": ACTIVITY,
+    "time:timestamp": TIMESTAMP,
+    "start_timestamp": START,
+    "org:resource": RESOURCE,
+    "org:group": DEPARTMENT,
+    "lifecycle:transition": LIFECYCLE,
+}
+# Column names the reader sets itself; an XES attribute of the same name gets a trailing "_".
+RESERVED = {CASE, POSITION, *EVENT_KEYS.values()}
+SIMPLE_TYPES = {"string", "date", "int", "float", "boolean", "id"}
+TRACE_NO = "__trace__"
+LINE = "__line__"
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_xes(path: str | Path, *, progress: Progress | None = None) -> EventLog:
+    """The event log in an XES file (plain or gzip-compressed), read in one pass.
+
+    Events without activity or timestamp, or with a timestamp that is not
+    a date, are left out and counted in the log's report; a trace without
+    ``concept:name`` gets the id ``trace-<n>`` (its place in the file).
+    ``progress(bytes_read, total_bytes)`` is called as the file is read.
+    Raises :class:`LogError` naming the line when the file is not XES, is
+    cut off, or holds no usable event.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LogError("no such file", where=str(path))
+    reader = _XesReader(path, progress)
+    events = reader.read()
+    return from_frame(events, source=str(path), report=reader.report)
+
+
+class _CountingFile:
+    """The raw file as lxml (or gzip) reads it, counting bytes for the progress bar."""
+
+    def __init__(self, raw: IO[bytes], total: int, progress: Progress | None):
+        self.raw = raw
+        self.total = total
+        self.progress = progress
+        self.bytes_read = 0
+        self.at_end = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.bytes_read += len(data)
+        self.at_end = self.at_end or not data or self.bytes_read >= self.total
+        if self.progress is not None:
+            self.progress(self.bytes_read, self.total)
+        return data
+
+
+class _XesReader:
+    """One pass over one file: lists of text per column, typed per chunk."""
+
+    def __init__(self, path: Path, progress: Progress | None):
+        self.path = path
+        self.progress = progress
+        self.report = ImportReport()
+        self.kinds: dict[str, str] = {}  # column -> XES type; "string" once types disagree
+        self.tag_kinds: dict[str, str] = {}  # element tag -> XES type, "" when not a plain value
+        self.names: dict[str | None, str] = {}  # XES key -> column name
+        self.trace_kinds: dict[str, str] = {}
+        self.event_chunks: list[pl.DataFrame] = []
+        self.traces: dict[str, list[Any]] = {}
+        self.trace_values: dict[str, Any] = {}
+        self.trace_count = 0
+        self.trace_no = 0
+        self.in_trace = False
+        self.position = 0
+        self._new_chunk()
+
+    def _new_chunk(self) -> None:
+        self.rows = 0
+        self.columns: dict[str, list[Any]] = {TRACE_NO: [], LINE: []}
+
+    def read(self) -> pl.DataFrame:
+        total = self.path.stat().st_size
+        with self.path.open("rb") as raw:
+            counting = _CountingFile(raw, total, self.progress)
+            magic = raw.read(2)
+            raw.seek(0)
+            source: Any = (
+                gzip.GzipFile(fileobj=cast(Any, counting)) if magic == GZIP_MAGIC else counting
+            )
+            try:
+                root_tag = self._parse(source)
+            except etree.XMLSyntaxError as error:
+                raise self._syntax_error(error, counting) from None
+            except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+                ends = f"; it ends in the middle of trace {self.trace_no}" if self.in_trace else ""
+                raise LogError(
+                    f"the compressed file cannot be read ({error}){ends}", where=str(self.path)
+                ) from None
+        if root_tag != "log":
+            raise LogError(
+                f"this is XML but not XES: the root element is <{root_tag}>, not <log>",
+                where=str(self.path),
+            )
+        self._flush()
+        return self._frame()
+
+    def _parse(self, source: Any) -> str:
+        context = etree.iterparse(
+            source,
+            events=("start", "end"),
+            tag=("{*}event", "{*}trace"),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=True,
+        )
+        for action, elem in context:
+            if elem.tag.endswith("trace"):
+                if action == "start":
+                    self.trace_no += 1
+                    self.in_trace = True
+                    self.trace_values = {}
+                else:
+                    self._end_trace(elem)
+            elif action == "end":
+                self._end_event(elem)
+        return _local(context.root.tag) if context.root is not None else ""
+
+    def _end_event(self, elem: Any) -> None:
+        parent = elem.getparent()
+        if not self.in_trace or parent is None:
+            self.report.rows_read += 1
+            self.report.skip("event outside a trace", f"line {elem.sourceline}")
+            elem.clear()
+            return
+        columns, rows, kinds, tag_kinds = self.columns, self.rows, self.kinds, self.tag_kinds
+        for child in elem:
+            # The hot loop: dictionary look-ups only, names and types worked out once per key.
+            kind = tag_kinds.get(child.tag)
+            if kind is None:
+                kind = tag_kinds[child.tag] = _simple_kind(child.tag)
+            if not kind:
+                continue  # lists and containers: PM4Py's frames drop them too
+            key = child.get("key")
+            name = self.names.get(key)
+            if name is None:
+                if key is None:
+                    continue
+                name = self.names[key] = _column_name(key)
+            if kinds.get(name) != kind:
+                self._kind_seen(name, kind)
+            column = columns.get(name)
+            if column is None:
+                column = columns[name] = [None] * rows
+            elif len(column) < rows:
+                column.extend([None] * (rows - len(column)))
+            column.append(child.get("value"))
+        columns[TRACE_NO].append(self.trace_no)
+        columns[LINE].append(elem.sourceline)
+        self.rows = rows + 1
+        # Trace attributes read so far sit before this event; keep them, drop what is done.
+        while elem.getprevious() is not None:
+            if not parent[0].tag.endswith("event"):
+                self._trace_attribute(parent[0])
+            del parent[0]
+        elem.clear()
+        if self.rows >= CHUNK_EVENTS:
+            self._flush()
+
+    def _kind_seen(self, name: str, kind: str) -> None:
+        known = self.kinds.setdefault(name, kind)
+        if known != kind and name not in (TIMESTAMP, START):
+            self.kinds[name] = "string"  # types disagree: keep the text
+
+    def _trace_attribute(self, elem: Any) -> None:
+        kind, key = _local(elem.tag), elem.get("key")
+        if key is None or kind not in SIMPLE_TYPES:
+            return
+        name = CASE if key == "concept:name" else f"case:{key}"
+        if self.trace_kinds.setdefault(name, kind) != kind:
+            self.trace_kinds[name] = "string"
+        self.trace_values[name] = elem.get("value")
+
+    def _end_trace(self, elem: Any) -> None:
+        for child in elem:
+            if _local(child.tag) != "event":
+                self._trace_attribute(child)
+        values = self.trace_values
+        if values.get(CASE) is None:
+            values[CASE] = f"trace-{self.trace_no}"
+            # Not a skipped row: the events are kept under the generated id.
+            self.report.skip(
+                "trace without concept:name, given a generated case id",
+                f"line {elem.sourceline}: trace-{self.trace_no}",
+                count=0,
+            )
+        values[TRACE_NO] = self.trace_no
+        count = self.trace_count
+        for name, value in values.items():
+            column = self.traces.setdefault(name, [])
+            column.extend([None] * (count - len(column)))
+            column.append(value)
+        self.trace_count = count + 1
+        self.trace_values = {}
+        self.in_trace = False
+        elem.clear()
+        parent = elem.getparent()
+        if parent is not None:
+            while elem.getprevious() is not None:
+                del parent[0]
+
+    def _flush(self) -> None:
+        rows = self.rows
+        if not rows:
+            return
+        series = []
+        for name, values in self.columns.items():
+            values.extend([None] * (rows - len(values)))
+            dtype = pl.Int64 if name in (TRACE_NO, LINE) else pl.String
+            series.append(pl.Series(name, values, dtype=dtype))
+        frame = pl.DataFrame(series).with_columns(
+            pl.int_range(self.position, self.position + rows, dtype=pl.UInt64).alias(POSITION)
+        )
+        self.position += rows
+        self.report.rows_read += rows
+        self.event_chunks.append(self._keep_valid(frame))
+        self._new_chunk()
+
+    def _keep_valid(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Events with an activity and a readable timestamp; the others counted with examples."""
+        for name in (ACTIVITY, TIMESTAMP):
+            if name not in frame.columns:
+                frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
+        raw_time = pl.col(TIMESTAMP)
+        frame = frame.with_columns(_parse_dates(raw_time).alias("__time__"))
+        checks = [
+            (pl.col(ACTIVITY).is_null(), "event without activity (concept:name)", False),
+            (raw_time.is_null(), "event without timestamp (time:timestamp)", False),
+            (pl.col("__time__").is_null(), "timestamp not understood", True),
+        ]
+        for bad, reason, show_value in checks:
+            rejected = frame.filter(bad)
+            if not rejected.height:
+                continue
+            self.report.skip(reason, count=rejected.height)
+            for line, value in rejected.head(5).select(LINE, TIMESTAMP).iter_rows():
+                example = f"line {line}: {value!r}" if show_value else f"line {line}"
+                self.report.skip(reason, example, count=0)
+            frame = frame.filter(~bad)
+        frame = frame.with_columns(pl.col("__time__").alias(TIMESTAMP)).drop("__time__", LINE)
+        if START in frame.columns:
+            frame = frame.with_columns(_parse_dates(pl.col(START)).alias(START))
+        self.report.rows_kept += frame.height
+        return frame
+
+    def _frame(self) -> pl.DataFrame:
+        if not self.event_chunks or not self.report.rows_kept:
+            what = "events" if self.report.rows_read else "no events"
+            raise LogError(
+                f"{what} found, none usable" if self.report.rows_read else f"{what} found",
+                where=str(self.path),
+                examples=self.report.lines(),
+            )
+        events = pl.concat(self.event_chunks, how="diagonal_relaxed")
+        events = events.with_columns(
+            _typed(pl.col(name), kind).alias(name)
+            for name, kind in self.kinds.items()
+            if name in events.columns and name not in (ACTIVITY, TIMESTAMP, START)
+        )
+        count = self.trace_count
+        traces = pl.DataFrame(
+            [
+                pl.Series(
+                    name,
+                    values + [None] * (count - len(values)),
+                    dtype=pl.Int64 if name == TRACE_NO else pl.String,
+                )
+                for name, values in self.traces.items()
+            ]
+        ).with_columns(
+            _typed(pl.col(name), kind).alias(name)
+            for name, kind in self.trace_kinds.items()
+            if name != CASE
+        )
+        return events.join(traces, on=TRACE_NO, how="left").drop(TRACE_NO)
+
+    def _syntax_error(self, error: Any, counting: _CountingFile) -> LogError:
+        line = error.lineno
+        where = f"{self.path}, line {line}"
+        if counting.at_end and self.in_trace:
+            message = f"the file ends in the middle of trace {self.trace_no}, line {line}"
+        elif counting.at_end and self.trace_no:
+            message = f"the file ends before the log is closed, line {line}"
+        elif not self.trace_no and not self.report.rows_read and line <= 1:
+            message = f"not an XES file: it is not XML ({error.msg})"
+        else:
+            message = f"not well-formed XML: {error.msg}"
+        return LogError(message, where=where)
+
+
+def _simple_kind(tag: str) -> str:
+    kind = _local(tag)
+    return kind if kind in SIMPLE_TYPES else ""
+
+
+def _column_name(key: str) -> str:
+    """Canonical name for the standard keys; a key that clashes with one gets a trailing "_"."""
+    if key in EVENT_KEYS:
+        return EVENT_KEYS[key]
+    clashes = key in RESERVED or key in (TRACE_NO, LINE) or key.startswith("case:")
+    return key + "_" if clashes else key
+
+
+def _local(tag: Any) -> str:
+    text = str(tag)
+    return text.rpartition("}")[2] if text[:1] == "{" else text
+
+
+def _parse_dates(expr: pl.Expr) -> pl.Expr:
+    """xs:dateTime text to UTC microseconds; offsets are honoured, times without one are UTC."""
+    text = expr.str.strip_chars().str.replace(r"[Zz]$", "+00:00").str.replace(" ", "T")
+    formats = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d")
+    return pl.coalesce(
+        text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False) for f in formats
+    ).cast(TIME_TYPE)
+
+
+def _typed(expr: pl.Expr, kind: str) -> pl.Expr:
+    if kind == "date":
+        return _parse_dates(expr)
+    if kind == "int":
+        return expr.str.strip_chars().cast(pl.Int64, strict=False)
+    if kind == "float":
+        return expr.str.strip_chars().cast(pl.Float64, strict=False)
+    if kind == "boolean":
+        return (
+            expr.str.strip_chars()
+            .str.to_lowercase()
+            .replace_strict(
+                {"true": True, "1": True, "false": False, "0": False},
+                default=None,
+                return_dtype=pl.Boolean,
+            )
+        )
+    return expr
+
+
+XES_HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0" xes.features="nested-attributes">
+\t<extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+\t<extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+\t<extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
+\t<extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+"""
+WRITE_ROWS = 50_000
+
+
+def write_xes(log: EventLog, path: str | Path) -> None:
+    """Write the log as XES, gzip-compressed when the name ends in ``.gz``.
+
+    One trace per case (cases in id order, events in the log's order);
+    ``case:<key>`` columns become trace attributes, the canonical columns
+    their XES keys, any other column an event attribute typed by its
+    column type. Null values are left out.
+    """
+    path = Path(path)
+    events = log.events
+    xes_keys = {column: key for key, column in EVENT_KEYS.items()}
+    event_parts = [
+        _attribute(xes_keys.get(name, name), name, events.schema[name], "\t\t\t")
+        for name in events.columns
+        if name not in (CASE, POSITION) and not name.startswith("case:")
+    ]
+    trace_parts = [_attribute("concept:name", CASE, events.schema[CASE], "\t\t")] + [
+        _attribute(name.removeprefix("case:"), name, events.schema[name], "\t\t")
+        for name in events.columns
+        if name.startswith("case:")
+    ]
+    # Flags on the whole frame, so that a trace cut by a write slice still opens and closes once.
+    flagged = events.with_columns(
+        pl.col(CASE).ne_missing(pl.col(CASE).shift(1)).alias("__first__"),
+        pl.col(CASE).ne_missing(pl.col(CASE).shift(-1)).alias("__last__"),
+    )
+    text = pl.concat_str(
+        [
+            pl.when("__first__").then(
+                pl.concat_str([pl.lit("\t<trace>\n"), *trace_parts], ignore_nulls=True)
+            ),
+            pl.lit("\t\t<event>\n"),
+            *event_parts,
+            pl.lit("\t\t</event>\n"),
+            pl.when("__last__").then(pl.lit("\t</trace>\n")),
+        ],
+        ignore_nulls=True,
+    )
+    with _open_for_writing(path) as out:
+        out.write(XES_HEADER.encode())
+        for offset in range(0, flagged.height, WRITE_ROWS):
+            chunk = flagged.slice(offset, WRITE_ROWS).select(text).to_series()
+            out.write("".join(chunk.to_list()).encode())
+        out.write(b"</log>\n")
+
+
+def _open_for_writing(path: Path) -> IO[bytes]:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "wb", compresslevel=6)  # type: ignore[return-value]
+    return path.open("wb")
+
+
+def _attribute(key: str, column: str, dtype: pl.DataType, indent: str) -> pl.Expr:
+    """``<type key=".." value=".."/>`` for each row, null where the value is null."""
+    expr = pl.col(column)
+    if isinstance(dtype, pl.Datetime):
+        zoned = expr.dt.convert_time_zone("UTC") if dtype.time_zone else expr
+        kind, value = "date", zoned.dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+    elif dtype == pl.Boolean:
+        kind, value = "boolean", pl.when(expr).then(pl.lit("true")).otherwise(pl.lit("false"))
+        value = pl.when(expr.is_null()).then(None).otherwise(value)
+    elif dtype.is_integer():
+        kind, value = "int", expr.cast(pl.String)
+    elif dtype.is_float():
+        kind, value = "float", expr.cast(pl.String)
+    else:
+        kind, value = "string", _escape(expr.cast(pl.String))
+    return pl.concat_str(
+        [pl.lit(f'{indent}<{kind} key="{_escape_text(key)}" value="'), value, pl.lit('"/>\n')]
+    )
+
+
+def _escape(expr: pl.Expr) -> pl.Expr:
+    for raw, entity in XML_ENTITIES:
+        expr = expr.str.replace_all(raw, entity, literal=True)
+    return expr
+
+
+def _escape_text(text: str) -> str:
+    for raw, entity in XML_ENTITIES:
+        text = text.replace(raw, entity)
+    return text
+
+
+# "&" first, so the other entities are not escaped twice.
+XML_ENTITIES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("\n", "&#10;"),
+    ("\r", "&#13;"),
+    ("\t", "&#9;"),
+)
