@@ -12,7 +12,8 @@ import pytest
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.log import from_frame
-from flowbridge.mining.xes import read_xes, write_xes
+from flowbridge.mining.xes import read_xes
+from flowbridge.mining.xes_write import write_xes
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n<log xmlns="http://www.xes-standard.org/">\n'
 
@@ -108,9 +109,13 @@ def test_report_counts_what_was_left_out_with_examples(tmp_path: Path) -> None:
     not_understood = skipped["timestamp not understood"]
     assert not_understood.count == 1
     assert not_understood.examples == ["line 39: 'the sixth of March'"]
-    renamed = skipped["trace without concept:name, given a generated case id"]
-    assert renamed.count == 0
+    assert "trace without concept:name, given a generated case id" not in skipped
+    renamed = report.notes["trace without concept:name, given a generated case id"]
+    assert renamed.count == 1
     assert renamed.examples == ["line 28: trace-2"]
+    assert report.lines()[-1] == (
+        "1 time(s): trace without concept:name, given a generated case id (e.g. line 28: trace-2)"
+    )
 
 
 def test_gzip_is_recognised_by_content_and_progress_reaches_the_end(tmp_path: Path) -> None:

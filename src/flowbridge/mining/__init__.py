@@ -15,7 +15,48 @@ variants, edge durations); see docs/mining.md.
 
 from __future__ import annotations
 
+from flowbridge.mining.discovery import (
+    activities,
+    dfg,
+    end_activities,
+    start_activities,
+    summary,
+    variant_count,
+    variants,
+)
 from flowbridge.mining.errors import ImportReport, LogError
 from flowbridge.mining.log import EventLog, from_frame
+from flowbridge.mining.tables import (
+    Preview,
+    preview,
+    read_csv,
+    read_parquet,
+    write_csv,
+    write_parquet,
+)
+from flowbridge.mining.timestamps import parse_timestamps
+from flowbridge.mining.xes import read_xes
+from flowbridge.mining.xes_write import write_xes
 
-__all__ = ["EventLog", "ImportReport", "LogError", "from_frame"]
+__all__ = [
+    "EventLog",
+    "ImportReport",
+    "LogError",
+    "Preview",
+    "activities",
+    "dfg",
+    "end_activities",
+    "from_frame",
+    "parse_timestamps",
+    "preview",
+    "read_csv",
+    "read_parquet",
+    "read_xes",
+    "start_activities",
+    "summary",
+    "variant_count",
+    "variants",
+    "write_csv",
+    "write_parquet",
+    "write_xes",
+]

@@ -39,10 +39,19 @@ class ImportReport:
     rows_read: int = 0
     rows_kept: int = 0
     skipped: dict[str, Skipped] = field(default_factory=dict)
+    # Corrections that dropped nothing (a trace without a name given a generated id).
+    notes: dict[str, Skipped] = field(default_factory=dict)
 
     def skip(self, reason: str, example: str = "", count: int = 1) -> None:
         entry = self.skipped.setdefault(reason, Skipped(reason))
         entry.count += count
+        if example and len(entry.examples) < MAX_EXAMPLES:
+            entry.examples.append(example)
+
+    def note(self, reason: str, example: str = "") -> None:
+        """Something corrected while reading, with nothing left out."""
+        entry = self.notes.setdefault(reason, Skipped(reason))
+        entry.count += 1
         if example and len(entry.examples) < MAX_EXAMPLES:
             entry.examples.append(example)
 
@@ -55,6 +64,11 @@ class ImportReport:
         out = []
         for entry in self.skipped.values():
             line = f"{entry.count} rows skipped: {entry.reason}"
+            if entry.examples:
+                line += " (e.g. " + "; ".join(entry.examples) + ")"
+            out.append(line)
+        for entry in self.notes.values():
+            line = f"{entry.count} time(s): {entry.reason}"
             if entry.examples:
                 line += " (e.g. " + "; ".join(entry.examples) + ")"
             out.append(line)
