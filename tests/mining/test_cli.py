@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flowbridge.mining.cli import ProgressBar, bar, read_log
+from flowbridge.mining.cli import ProgressBar, bar, columns, read_log
 
 FLOWBRIDGE = Path(sys.executable).parent / "flowbridge"
 
@@ -200,3 +200,18 @@ def test_bar_shows_share_bytes_and_time() -> None:
     line = bar("big.xes", 2_500_000, 10_000_000, 3.2, width=20)
     assert line == "big.xes [#####---------------]  25%  2.5/10.0 MB  3 s"
     assert "0%" in bar("empty.xes", 0, 0, 0.0)
+
+
+def test_chinese_columns_and_activities_line_up(tmp_path: Path) -> None:
+    path = tmp_path / "审批.csv"
+    path.write_text(
+        "单号,环节,时间\nA1,提交申请,2024/3/5 14:30\nA1,部门负责人审批,2024/3/5 15:30\n"
+        "A2,提交申请,2024/3/6 09:00\nA2,review,2024/3/6 10:00\n",
+        encoding="utf-8",
+    )
+    result = mine(str(path), "--case", "单号", "--activity", "环节", "--timestamp", "时间")
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.split("top activities:\n")[1].splitlines()[:3]
+    assert [row.split()[0] for row in rows] == ["提交申请", "review", "部门负责人审批"]
+    # Chinese characters take two terminal columns: the counts end in one column.
+    assert len({columns(row) for row in rows}) == 1

@@ -17,6 +17,7 @@ import gettext
 import json
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -194,14 +195,19 @@ def print_summary(path: Path, figures: dict[str, Any], report: ImportReport, out
         _("  activities: %(n)s") % {"n": f"{len(activities):,}"},
     ]
     if top:
-        width = max(len(name) for name, _count in top)
+        width = max(columns(name) for name, _count in top)
         lines.append(_("  top activities:"))
-        lines += [f"    {name.ljust(width)}  {count:>10,}" for name, count in top]
+        lines += [f"    {name}{' ' * (width - columns(name))}  {count:>10,}" for name, count in top]
     if report.skipped:
         lines += ["  " + line for line in report.lines()]
     else:
         lines.append(_("  no rows skipped"))
     print("\n".join(lines), file=out, flush=True)
+
+
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes: Chinese characters are two wide."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def report_dict(report: ImportReport) -> dict[str, Any]:
