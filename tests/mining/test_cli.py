@@ -139,6 +139,7 @@ def test_mine_does_not_import_django(requests_csv: Path) -> None:
         (["{tmp}/log.txt"], "unknown file type"),
         (["{csv}", "--case", "ticket", "--activity", "task", "--timestamp", "done_at"], "task"),
         (["{csv}", *MAPPING, "--report", "out.html"], "not yet available"),
+        (["{csv}", *MAPPING, "--json", "{tmp}/no/such/folder.json"], "--json"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

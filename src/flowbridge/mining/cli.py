@@ -94,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.report:
         return fail(_("--report: the HTML report is not yet available"))
+    if args.json and args.json != "-" and not Path(args.json).parent.is_dir():
+        # Said before a read that may take minutes, not after it.
+        return fail(_("--json %(out)s: no such folder") % {"out": args.json})
     columns = {k: v for k, v in vars(args).items() if k in COLUMN_OPTIONS and v}
     path = Path(args.log)
     shown = ProgressBar(path.name, sys.stderr) if sys.stderr.isatty() else None
@@ -119,8 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if to_stdout:
             print(document)
-        else:
+            return 0
+        try:
             Path(args.json).write_text(document + "\n", encoding="utf-8")
+        except OSError as error:
+            return fail(f"--json {args.json}: {error.strerror or error}")
     return 0
 
 
