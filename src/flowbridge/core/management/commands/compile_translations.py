@@ -34,6 +34,26 @@ def compile_folder(folder: Path) -> Path:
     return target
 
 
+def compile_library_folder(folder: Path) -> list[Path]:
+    """A library's catalogues (standard gettext, not Django): each ``<domain>.po`` to ``.mo``."""
+    targets = []
+    for source in sorted(folder.glob("*.po")):
+        target = source.with_suffix(".mo")
+        polib.pofile(str(source)).save_as_mofile(str(target))
+        targets.append(target)
+    return targets
+
+
+def is_library(folder: Path) -> bool:
+    """Whether ``folder`` (``<package>/locale/<lang>/LC_MESSAGES``) belongs to a non-Django package.
+
+    The mining library translates through the standard library's gettext
+    under its own domain, so that ``flowbridge mine`` runs without Django.
+    """
+    package = folder.parents[2]
+    return not (package / "apps.py").exists() and package != PACKAGE_DIR
+
+
 class Command(BaseCommand):
     help = "Compile the translation catalogues (.po → django.mo)."
     requires_system_checks: list[str] = []
@@ -41,5 +61,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         folders = sorted({p.parent for p in PACKAGE_DIR.glob("**/locale/*/LC_MESSAGES/*.po")})
         for folder in folders:
-            compile_folder(folder)
+            if is_library(folder):
+                compile_library_folder(folder)
+            else:
+                compile_folder(folder)
         self.stdout.write(f"compiled {len(folders)} catalogue(s)")
