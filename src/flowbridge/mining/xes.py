@@ -23,6 +23,7 @@ from typing import IO, Any, cast
 import polars as pl
 from lxml import etree  # type: ignore[import-untyped]
 
+from flowbridge.mining.dialect import _
 from flowbridge.mining.errors import ImportReport, LogError
 from flowbridge.mining.log import (
     ACTIVITY,
@@ -69,7 +70,7 @@ def read_xes(path: str | Path, *, progress: Progress | None = None) -> EventLog:
     """
     path = Path(path)
     if not path.is_file():
-        raise LogError("no such file", where=str(path))
+        raise LogError(_("no such file"), where=str(path))
     reader = _XesReader(path, progress)
     events = reader.read()
     return from_frame(events, source=str(path), report=reader.report)
@@ -132,13 +133,18 @@ class _XesReader:
             except etree.XMLSyntaxError as error:
                 raise self._syntax_error(error, counting) from None
             except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-                ends = f"; it ends in the middle of trace {self.trace_no}" if self.in_trace else ""
-                raise LogError(
-                    f"the compressed file cannot be read ({error}){ends}", where=str(self.path)
-                ) from None
+                if self.in_trace:
+                    message = _(
+                        "the compressed file cannot be read (%(error)s); "
+                        "it ends in the middle of trace %(trace)s"
+                    ) % {"error": error, "trace": self.trace_no}
+                else:
+                    message = _("the compressed file cannot be read (%(error)s)") % {"error": error}
+                raise LogError(message, where=str(self.path)) from None
         if root_tag != "log":
             raise LogError(
-                f"this is XML but not XES: the root element is <{root_tag}>, not <log>",
+                _("this is XML but not XES: the root element is <%(tag)s>, not <log>")
+                % {"tag": root_tag},
                 where=str(self.path),
             )
         self._flush()
@@ -169,7 +175,7 @@ class _XesReader:
         parent = elem.getparent()
         if not self.in_trace or parent is None:
             self.report.rows_read += 1
-            self.report.skip("event outside a trace", f"line {elem.sourceline}")
+            self.report.skip(_("event outside a trace"), f"line {elem.sourceline}")
             elem.clear()
             return
         columns, rows, kinds, tag_kinds = self.columns, self.rows, self.kinds, self.tag_kinds
@@ -228,7 +234,7 @@ class _XesReader:
         if values.get(CASE) is None:
             values[CASE] = f"trace-{self.trace_no}"
             self.report.note(
-                "trace without concept:name, given a generated case id",
+                _("trace without concept:name, given a generated case id"),
                 f"line {elem.sourceline}: trace-{self.trace_no}",
             )
         values[TRACE_NO] = self.trace_no
@@ -271,9 +277,9 @@ class _XesReader:
         raw_time = pl.col(TIMESTAMP)
         frame = frame.with_columns(_parse_dates(raw_time).alias("__time__"))
         checks = [
-            (pl.col(ACTIVITY).is_null(), "event without activity (concept:name)", False),
-            (raw_time.is_null(), "event without timestamp (time:timestamp)", False),
-            (pl.col("__time__").is_null(), "timestamp not understood", True),
+            (pl.col(ACTIVITY).is_null(), _("event without activity (concept:name)"), False),
+            (raw_time.is_null(), _("event without timestamp (time:timestamp)"), False),
+            (pl.col("__time__").is_null(), _("timestamp not understood"), True),
         ]
         for bad, reason, show_value in checks:
             rejected = frame.filter(bad)
@@ -292,9 +298,8 @@ class _XesReader:
 
     def _frame(self) -> pl.DataFrame:
         if not self.event_chunks or not self.report.rows_kept:
-            what = "events" if self.report.rows_read else "no events"
             raise LogError(
-                f"{what} found, none usable" if self.report.rows_read else f"{what} found",
+                _("events found, none usable") if self.report.rows_read else _("no events found"),
                 where=str(self.path),
                 examples=self.report.lines(),
             )
@@ -325,13 +330,16 @@ class _XesReader:
         line = error.lineno
         where = f"{self.path}, line {line}"
         if counting.at_end and self.in_trace:
-            message = f"the file ends in the middle of trace {self.trace_no}, line {line}"
+            message = _("the file ends in the middle of trace %(trace)s, line %(line)s") % {
+                "trace": self.trace_no,
+                "line": line,
+            }
         elif counting.at_end and self.trace_no:
-            message = f"the file ends before the log is closed, line {line}"
+            message = _("the file ends before the log is closed, line %(line)s") % {"line": line}
         elif not self.trace_no and not self.report.rows_read and line <= 1:
-            message = f"not an XES file: it is not XML ({error.msg})"
+            message = _("not an XES file: it is not XML (%(error)s)") % {"error": error.msg}
         else:
-            message = f"not well-formed XML: {error.msg}"
+            message = _("not well-formed XML: %(error)s") % {"error": error.msg}
         return LogError(message, where=where)
 
 
