@@ -25,7 +25,9 @@ from flowbridge.mining.discovery import (
     variants,
 )
 from flowbridge.mining.errors import ImportReport, LogError
+from flowbridge.mining.handoffs import handoffs
 from flowbridge.mining.log import EventLog, from_frame
+from flowbridge.mining.rework import return_edges, rework_per_activity, rework_summary
 from flowbridge.mining.tables import (
     Preview,
     preview,
@@ -47,11 +49,15 @@ __all__ = [
     "dfg",
     "end_activities",
     "from_frame",
+    "handoffs",
     "parse_timestamps",
     "preview",
     "read_csv",
     "read_parquet",
     "read_xes",
+    "return_edges",
+    "rework_per_activity",
+    "rework_summary",
     "start_activities",
     "summary",
     "variant_count",
