@@ -13,7 +13,6 @@ Django's: this command must start without the web application.
 from __future__ import annotations
 
 import argparse
-import gettext
 import json
 import sys
 import time
@@ -25,6 +24,7 @@ from typing import IO, Any
 import polars as pl
 
 from flowbridge.mining.errors import ImportReport, LogError
+from flowbridge.mining.i18n import _
 from flowbridge.mining.log import (
     ACTIVITY,
     CASE,
@@ -36,10 +36,6 @@ from flowbridge.mining.log import (
     EventLog,
     from_frame,
 )
-
-_ = gettext.translation(
-    "mining", localedir=Path(__file__).with_name("locale"), fallback=True
-).gettext
 
 EXTENSIONS = (".xes", ".xes.gz", ".csv", ".parquet")
 TOP_ACTIVITIES = 5

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gettext
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from flowbridge.mining.errors import LogError
+from flowbridge.mining.i18n import _
 from flowbridge.mining.log import ACTIVITY, CASE, DEPARTMENT, LIFECYCLE, RESOURCE, START, TIMESTAMP
-
-_ = gettext.translation(
-    "mining", localedir=Path(__file__).with_name("locale"), fallback=True
-).gettext
 
 SAMPLE_BYTES = 64 * 1024
 SEPARATORS = (",", ";", "\t", "|")

@@ -35,19 +35,15 @@ DFG_COLUMNS = (
 )
 
 
-def ordered(log: EventLog) -> pl.DataFrame:
-    """Case, activity, timestamp and begin time of each event, in the order they follow."""
+def ordered(log: EventLog, *extra: str) -> pl.DataFrame:
+    """Case, activity, timestamp, begin time (and the ``extra`` columns) of each event, in the
+    order they follow: by time, ties in file order; with start times, by start then completion."""
     events = log.events
+    columns = [CASE, ACTIVITY, *extra, TIMESTAMP]
     if not log.has_start:
-        return events.select(CASE, ACTIVITY, TIMESTAMP, pl.col(TIMESTAMP).alias(BEGINS))
+        return events.select(*columns, pl.col(TIMESTAMP).alias(BEGINS))
     return (
-        events.select(
-            CASE,
-            ACTIVITY,
-            TIMESTAMP,
-            POSITION,
-            pl.coalesce(START, TIMESTAMP).alias(BEGINS),
-        )
+        events.select(*columns, POSITION, pl.coalesce(START, TIMESTAMP).alias(BEGINS))
         .sort([CASE, BEGINS, TIMESTAMP, POSITION])
         .drop(POSITION)
     )

@@ -15,18 +15,12 @@ over events.
 
 from __future__ import annotations
 
-import gettext
-from pathlib import Path
-
 import polars as pl
 
-from flowbridge.mining.discovery import BEGINS
+from flowbridge.mining.discovery import BEGINS, ordered
 from flowbridge.mining.errors import LogError
-from flowbridge.mining.log import CASE, DEPARTMENT, POSITION, START, TIMESTAMP, EventLog
-
-_ = gettext.translation(
-    "mining", localedir=Path(__file__).with_name("locale"), fallback=True
-).gettext
+from flowbridge.mining.i18n import _
+from flowbridge.mining.log import ACTIVITY, CASE, DEPARTMENT, START, TIMESTAMP, EventLog
 
 HANDOFF_COLUMNS = (
     "source",
@@ -101,18 +95,8 @@ def handoffs(log: EventLog, *, by: str = DEPARTMENT) -> pl.DataFrame:
 
 
 def _chain(log: EventLog, by: str) -> pl.LazyFrame:
-    """Case, ``by``, completion and begin of the events with a ``by``, in the order they follow.
-
-    The order is :func:`discovery.ordered`'s; it is rebuilt here because
-    that function keeps only the activity of each event.
-    """
-    events = log.events.lazy()
-    if log.has_start:
-        events = events.with_columns(pl.coalesce(START, TIMESTAMP).alias(BEGINS)).sort(
-            [CASE, BEGINS, TIMESTAMP, POSITION]
-        )
-    else:
-        events = events.with_columns(pl.col(TIMESTAMP).alias(BEGINS))
+    """Case, ``by``, completion and begin of the events with a ``by``, in the order they follow."""
+    events = ordered(log, *([] if by in (CASE, ACTIVITY, TIMESTAMP) else [by])).lazy()
     # Filtering keeps the order, so skipped events simply join their neighbours.
     return events.select(CASE, pl.col(by).cast(pl.String), TIMESTAMP, BEGINS).filter(
         pl.col(by).is_not_null()

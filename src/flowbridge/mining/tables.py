@@ -25,8 +25,9 @@ from pathlib import Path
 
 import polars as pl
 
-from flowbridge.mining.dialect import ROLES, Dialect, _, require_roles, resolve_columns, sniff
+from flowbridge.mining.dialect import ROLES, Dialect, require_roles, resolve_columns, sniff
 from flowbridge.mining.errors import MAX_EXAMPLES, ImportReport, LogError
+from flowbridge.mining.i18n import _
 from flowbridge.mining.log import ACTIVITY, CASE, POSITION, TIMESTAMP, EventLog, from_frame
 from flowbridge.mining.timestamps import (
     SAMPLE_SIZE,

@@ -23,8 +23,8 @@ from typing import IO, Any, cast
 import polars as pl
 from lxml import etree  # type: ignore[import-untyped]
 
-from flowbridge.mining.dialect import _
 from flowbridge.mining.errors import ImportReport, LogError
+from flowbridge.mining.i18n import _
 from flowbridge.mining.log import (
     ACTIVITY,
     CASE,
