@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pty
@@ -185,7 +186,8 @@ def test_progress_bar_draws_on_a_terminal_and_clears_its_line(requests_csv: Path
     leader, follower = pty.openpty()
     try:
         with os.fdopen(follower, "w", encoding="utf-8", closefd=False) as terminal:
-            shown = ProgressBar("requests.csv", terminal, delay=0)
+            ticks = itertools.count(step=1.0)  # every call one second later: none throttled
+            shown = ProgressBar("requests.csv", terminal, delay=0, clock=lambda: next(ticks))
             log = read_log(requests_csv, COLUMNS, None, shown)
             shown.close()
         drawn = os.read(leader, 65536).decode()

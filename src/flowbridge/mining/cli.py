@@ -243,15 +243,23 @@ class ProgressBar:
     only flicker), nor more often than five times a second.
     """
 
-    def __init__(self, name: str, stream: IO[str], delay: float = PROGRESS_DELAY):
+    def __init__(
+        self,
+        name: str,
+        stream: IO[str],
+        delay: float = PROGRESS_DELAY,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.name = name
         self.stream = stream
         self.delay = delay
-        self.started = time.monotonic()
+        # Injected so tests move time instead of depending on how fast a read runs.
+        self.clock = clock
+        self.started = clock()
         self.drawn_at: float | None = None
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if now - self.started < self.delay:
             return
         if self.drawn_at is not None and now - self.drawn_at < 0.2 and done < total:
