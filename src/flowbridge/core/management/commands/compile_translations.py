@@ -19,9 +19,7 @@ import flowbridge
 PACKAGE_DIR = Path(flowbridge.__file__).resolve().parent
 
 
-def compile_folder(folder: Path) -> Path:
-    """Merge every ``*.po`` in ``folder`` into ``folder/django.mo``; the first msgid wins."""
-    sources = sorted(folder.glob("*.po"), key=lambda p: (p.name != "django.po", p.name))
+def _merged(sources: list[Path]) -> polib.POFile:
     merged = polib.pofile(str(sources[0]))
     seen = {(e.msgctxt, e.msgid) for e in merged}
     for extra in sources[1:]:
@@ -29,19 +27,30 @@ def compile_folder(folder: Path) -> Path:
             if (entry.msgctxt, entry.msgid) not in seen:
                 merged.append(entry)
                 seen.add((entry.msgctxt, entry.msgid))
+    return merged
+
+
+def compile_folder(folder: Path) -> Path:
+    """Merge every ``*.po`` in ``folder`` into ``folder/django.mo``; the first msgid wins."""
+    sources = sorted(folder.glob("*.po"), key=lambda p: (p.name != "django.po", p.name))
     target = folder / "django.mo"
-    merged.save_as_mofile(str(target))
+    _merged(sources).save_as_mofile(str(target))
     return target
 
 
 def compile_library_folder(folder: Path) -> list[Path]:
-    """A library's catalogues (standard gettext, not Django): each ``<domain>.po`` to ``.mo``."""
-    targets = []
-    for source in sorted(folder.glob("*.po")):
-        target = source.with_suffix(".mo")
-        polib.pofile(str(source)).save_as_mofile(str(target))
-        targets.append(target)
-    return targets
+    """A library's catalogues (standard gettext, not Django) into ``<domain>.mo``.
+
+    The domain is the package's name; ``<domain>.po`` and any
+    ``<domain>_<area>.po`` beside it are merged, as for an app.
+    """
+    domain = folder.parents[2].name
+    sources = sorted(folder.glob(f"{domain}*.po"), key=lambda p: (p.stem != domain, p.name))
+    if not sources:
+        return []
+    target = folder / f"{domain}.mo"
+    _merged(sources).save_as_mofile(str(target))
+    return [target]
 
 
 def is_library(folder: Path) -> bool:
