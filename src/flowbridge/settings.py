@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "flowbridge.processes",
     "flowbridge.notify",
     "flowbridge.cases",
+    "flowbridge.diagnosis",
     "flowbridge.demo",
 ]
 
@@ -144,6 +145,12 @@ FLOWBRIDGE_LOGIN_LOCK_MINUTES = int(os.environ.get("FLOWBRIDGE_LOGIN_LOCK_MINUTE
 MEDIA_ROOT = Path(os.environ.get("FLOWBRIDGE_MEDIA_ROOT", DATA_DIR / "media")).resolve()
 MEDIA_URL = "/media/"
 FLOWBRIDGE_MAX_UPLOAD_BYTES = int(os.environ.get("FLOWBRIDGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Imported event logs (Parquet) and uploads waiting for import, beside the database.
+DIAGNOSIS_ROOT = Path(os.environ.get("FLOWBRIDGE_DIAGNOSIS_ROOT", DATA_DIR / "diagnosis")).resolve()
+# The largest event-log file an upload may be; bigger files are refused with a clear message.
+DIAGNOSIS_MAX_UPLOAD_BYTES = int(
+    os.environ.get("FLOWBRIDGE_DIAGNOSIS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024 * 1024)
+)
 # A requester may urge the holders of a case once per this many minutes.
 FLOWBRIDGE_URGE_INTERVAL_MINUTES = int(os.environ.get("FLOWBRIDGE_URGE_INTERVAL_MINUTES", "60"))
 

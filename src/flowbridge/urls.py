@@ -12,6 +12,7 @@ urlpatterns = [
     path("responsibility/", include("flowbridge.responsibility.urls")),
     path("processes/", include("flowbridge.processes.urls")),
     path("", include("flowbridge.cases.urls")),  # /requests/ and /tasks/
+    path("diagnosis/", include("flowbridge.diagnosis.urls")),
     path("notifications/", include("flowbridge.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
