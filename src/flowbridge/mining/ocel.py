@@ -1,0 +1,368 @@
+"""Object-centric event logs (OCEL 2.0 JSON, XML, SQLite; OCEL 1.0 JSON) flattened per object type.
+
+An object-centric log relates each event to any number of objects (an
+order, its items, an invoice). Flattening on one object type makes every
+object of that type a case and gives it the events related to it, as
+PM4Py's ``ocel_flattening`` does:
+
+* an event related to two objects of the type appears in both cases;
+* an event related twice to the same object (two qualifiers) counts once;
+* a relation to an object the log does not declare is ignored;
+* the activity is the event type, the timestamp the event's time (UTC);
+* events of a case are ordered by time, ties in the order PM4Py keeps
+  (file order for JSON and XML; for SQLite, row within the event type's
+  table, then event type name);
+* event attributes become columns, the case object's attributes
+  ``case:<name>`` columns, and the event id ``ocel:eid``.
+
+The readers never hold the whole document: JSON is decoded one event or
+object at a time, XML parsed element by element and cleared, SQLite read
+in batches of rows. What they keep is the columns of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from flowbridge.mining.errors import ImportReport, LogError
+from flowbridge.mining.i18n import _
+from flowbridge.mining.log import (
+    ACTIVITY,
+    CASE,
+    DEPARTMENT,
+    LIFECYCLE,
+    POSITION,
+    RESOURCE,
+    START,
+    TIME_TYPE,
+    TIMESTAMP,
+    EventLog,
+    from_frame,
+)
+
+EVENT_ID = "ocel:eid"
+OBJECT_ID = "__oid__"
+OBJECT_TYPE = "__otype__"
+RAW_TIME = "__time__"
+# Column names the flattening sets itself; an attribute of the same name gets a trailing "_".
+RESERVED = {CASE, ACTIVITY, TIMESTAMP, POSITION, START, RESOURCE, DEPARTMENT, LIFECYCLE, EVENT_ID}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass
+class RawOcel:
+    """An OCEL as three tables, before flattening.
+
+    ``events``: ``ocel:eid``, ``activity``, ``__time__`` (text), ``position``
+    and attribute columns; ``objects``: ``__oid__``, ``__otype__`` and
+    attribute columns; ``relations``: ``ocel:eid``, ``__oid__``.
+    ``declared`` lists object types the log declares, with or without objects.
+    """
+
+    events: pl.DataFrame
+    objects: pl.DataFrame
+    relations: pl.DataFrame
+    declared: list[str] = field(default_factory=list)
+    report: ImportReport = field(default_factory=ImportReport)
+
+
+def ocel_object_types(path: str | Path) -> dict[str, int]:
+    """Objects per object type, the most first; declared types without objects count 0."""
+    raw = _read(Path(path), events=False)
+    return _type_counts(raw)
+
+
+def read_ocel(path: str | Path, *, object_type: str) -> EventLog:
+    """The log flattened on ``object_type``: one case per object of that type.
+
+    The format (OCEL 2.0 JSON, XML or SQLite, OCEL 1.0 JSON) is recognised
+    by content. Raises :class:`LogError` saying what and where when the file
+    is not an OCEL, lacks a table or key, has a timestamp that is not ISO
+    8601, or when ``object_type`` is not one of the log's (which are listed).
+    """
+    path = Path(path)
+    raw = _read(path, events=True)
+    counts = _type_counts(raw)
+    if object_type not in counts:
+        known = ", ".join(f"{name} ({n})" for name, n in counts.items()) or _("none")
+        raise LogError(
+            _("unknown object type %(type)r; the log has: %(known)s")
+            % {"type": object_type, "known": known},
+            where=str(path),
+        )
+    return _flatten(raw, object_type, str(path))
+
+
+def _read(path: Path, *, events: bool) -> RawOcel:
+    if not path.is_file():
+        raise LogError(_("no such file"), where=str(path))
+    kind = detect(path)
+    # Imported here: each reader pulls in what only it needs (lxml, sqlite3).
+    if kind == "sqlite":
+        from flowbridge.mining.ocel_sqlite import read_sqlite
+
+        return read_sqlite(path, events=events)
+    if kind == "xml":
+        from flowbridge.mining.ocel_xml import read_xml
+
+        return read_xml(path, events=events)
+    from flowbridge.mining.ocel_json import read_json
+
+    return read_json(path, events=events)
+
+
+def detect(path: Path) -> str:
+    """``"json"``, ``"xml"`` or ``"sqlite"`` from the file's first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"{"):
+        return "json"
+    if text.startswith(b"<"):
+        return "xml"
+    raise LogError(_("not an OCEL file: neither JSON, XML nor an SQLite database"), where=str(path))
+
+
+def _type_counts(raw: RawOcel) -> dict[str, int]:
+    counts = (
+        raw.objects.group_by(OBJECT_TYPE).len().sort(["len", OBJECT_TYPE], descending=[True, False])
+    )
+    found = {str(name): int(n) for name, n in counts.iter_rows()}
+    for name in sorted(set(raw.declared) - set(found)):
+        found[name] = 0
+    return found
+
+
+def _flatten(raw: RawOcel, object_type: str, source: str) -> EventLog:
+    objects = raw.objects.filter(pl.col(OBJECT_TYPE) == object_type).drop(OBJECT_TYPE)
+    # Attributes of other types' objects are all null here.
+    objects = objects.select(
+        c.name for c in objects if c.name == OBJECT_ID or c.null_count() < c.len()
+    )
+    objects = objects.rename({c: _case_column(c) for c in objects.columns if c != OBJECT_ID})
+    relations = raw.relations.join(objects.select(OBJECT_ID), on=OBJECT_ID, how="semi").unique()
+    frame = (
+        raw.events.join(relations, on=EVENT_ID, how="inner")
+        .join(objects, on=OBJECT_ID, how="left")
+        .rename({OBJECT_ID: CASE})
+    )
+    # Attributes only other event types have are all null here.
+    first = [CASE, ACTIVITY, TIMESTAMP, POSITION, EVENT_ID]
+    rest = [c.name for c in frame if c.name not in first and c.null_count() < c.len()]
+    frame = frame.select(*first, *rest)
+    report = raw.report
+    report.rows_kept = frame.height
+    return from_frame(frame, source=source, report=report)
+
+
+def _case_column(name: str) -> str:
+    return "case:" + name
+
+
+def column_name(name: str) -> str:
+    """An attribute's column: its own name, with a trailing "_" when it clashes with ours."""
+    return name + "_" if name in RESERVED or name.startswith("__") else name
+
+
+def parse_times(events: pl.DataFrame, where: str) -> pl.DataFrame:
+    """The ``__time__`` text as the ``timestamp`` column (UTC; no offset means UTC).
+
+    Raises :class:`LogError` with the first events whose time is missing or
+    not ISO 8601.
+    """
+    parsed = events.with_columns(iso_times(pl.col(RAW_TIME)).alias(TIMESTAMP))
+    bad = parsed.filter(pl.col(TIMESTAMP).is_null())
+    if bad.height:
+        examples = [
+            _("event %(id)s: %(time)r") % {"id": eid, "time": raw}
+            for eid, raw in bad.head(5).select(EVENT_ID, RAW_TIME).iter_rows()
+        ]
+        raise LogError(
+            _("%(count)s event(s) without a timestamp in ISO 8601") % {"count": bad.height},
+            where=where,
+            examples=examples,
+        )
+    return parsed.drop(RAW_TIME)
+
+
+def iso_times(text: pl.Expr) -> pl.Expr:
+    """ISO 8601 text to UTC microseconds; offsets are honoured, times without one are UTC."""
+    clean = (
+        text.cast(pl.String)
+        .str.strip_chars()
+        .str.replace(r"[Zz]$", "+00:00")
+        .str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
+    )
+    formats = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d")
+    return pl.coalesce(
+        clean.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False) for f in formats
+    ).cast(TIME_TYPE)
+
+
+KINDS = {
+    "string": pl.String,
+    "integer": pl.Int64,
+    "int": pl.Int64,
+    "float": pl.Float64,
+    "double": pl.Float64,
+    "real": pl.Float64,
+    "boolean": pl.Boolean,
+    "bool": pl.Boolean,
+}
+
+
+def typed(name: str, values: list[Any], kind: str | None) -> pl.Series:
+    """Attribute values as one column: of the declared kind, else as the values say."""
+    kind = (kind or "").lower()
+    if "time" in kind or "date" in kind:
+        text = pl.Series(name, [_text(v) for v in values], dtype=pl.String)
+        return text.to_frame().select(iso_times(pl.col(name))).to_series()
+    if kind in KINDS:
+        text = pl.Series(name, [_text(v) for v in values], dtype=pl.String)
+        if KINDS[kind] == pl.Boolean:
+            lowered = text.str.strip_chars().str.to_lowercase()
+            return lowered.replace_strict(
+                {"true": True, "1": True, "false": False, "0": False},
+                default=None,
+                return_dtype=pl.Boolean,
+            )
+        return text.str.strip_chars().cast(KINDS[kind], strict=False) if kind != "string" else text
+    present = {type(v) for v in values if v is not None}
+    if present and (present <= {bool} or present <= {int, float}):
+        return pl.Series(name, values)
+    return pl.Series(name, [_text(v) for v in values], dtype=pl.String)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class Collector:
+    """Events, objects and relations gathered one at a time, as columns.
+
+    The JSON and XML readers feed it; :meth:`result` turns the lists into
+    the tables of a :class:`RawOcel`.
+    """
+
+    def __init__(self, where: str, *, events: bool = True) -> None:
+        self.where = where
+        self.keep_events = events
+        self.event_ids: list[str] = []
+        self.activities: list[str] = []
+        self.times: list[str | None] = []
+        self.event_attrs: dict[str, tuple[list[int], list[Any]]] = {}
+        self.rel_events: list[str] = []
+        self.rel_objects: list[str] = []
+        self.object_ids: list[str] = []
+        self.object_types: list[str] = []
+        self.object_attrs: dict[str, tuple[list[int], list[Any]]] = {}
+        self.event_kinds: dict[str, set[str]] = {}
+        self.object_kinds: dict[str, set[str]] = {}
+        self.declared: list[str] = []
+        self.report = ImportReport()
+
+    def declare(self, kinds: dict[str, set[str]], attribute: str, kind: str) -> None:
+        kinds.setdefault(attribute, set()).add(kind.lower())
+
+    def event(
+        self,
+        eid: str,
+        activity: str,
+        time: str | None,
+        attributes: Iterable[tuple[str, Any]],
+        objects: Iterable[str],
+    ) -> None:
+        self.report.rows_read += 1
+        if not self.keep_events:
+            return
+        position = len(self.event_ids)
+        self.event_ids.append(eid)
+        self.activities.append(activity)
+        self.times.append(time)
+        for name, value in attributes:
+            positions, values = self.event_attrs.setdefault(name, ([], []))
+            positions.append(position)
+            values.append(value)
+        for oid in objects:
+            self.rel_events.append(eid)
+            self.rel_objects.append(oid)
+
+    def object(self, oid: str, otype: str, attributes: Iterable[tuple[str, Any]]) -> None:
+        position = len(self.object_ids)
+        self.object_ids.append(oid)
+        self.object_types.append(otype)
+        seen: set[str] = set()
+        for name, value in attributes:
+            # The first value of an attribute is the object's; later ones are changes.
+            if name in seen:
+                continue
+            seen.add(name)
+            positions, values = self.object_attrs.setdefault(name, ([], []))
+            positions.append(position)
+            values.append(value)
+
+    def result(self) -> RawOcel:
+        events = pl.DataFrame(
+            {EVENT_ID: self.event_ids, ACTIVITY: self.activities, RAW_TIME: self.times},
+            schema={EVENT_ID: pl.String, ACTIVITY: pl.String, RAW_TIME: pl.String},
+        ).with_row_index(POSITION)
+        events = _with_attributes(events, POSITION, self.event_attrs, self.event_kinds)
+        events = unique_ids(events, EVENT_ID, _("event id"), self.where)
+        objects = pl.DataFrame(
+            {OBJECT_ID: self.object_ids, OBJECT_TYPE: self.object_types},
+            schema={OBJECT_ID: pl.String, OBJECT_TYPE: pl.String},
+        ).with_row_index("__row__")
+        objects = _with_attributes(objects, "__row__", self.object_attrs, self.object_kinds)
+        objects = unique_ids(objects.drop("__row__"), OBJECT_ID, _("object id"), self.where)
+        relations = pl.DataFrame(
+            {EVENT_ID: self.rel_events, OBJECT_ID: self.rel_objects},
+            schema={EVENT_ID: pl.String, OBJECT_ID: pl.String},
+        )
+        return RawOcel(
+            parse_times(events, self.where).with_columns(pl.col(POSITION).cast(pl.UInt64)),
+            objects,
+            relations,
+            self.declared,
+            self.report,
+        )
+
+
+def _with_attributes(
+    frame: pl.DataFrame,
+    index: str,
+    attrs: dict[str, tuple[list[int], list[Any]]],
+    kinds: dict[str, set[str]],
+) -> pl.DataFrame:
+    for name, (positions, values) in attrs.items():
+        declared = kinds.get(name, set())
+        kind = next(iter(declared)) if len(declared) == 1 else ("string" if declared else None)
+        column = column_name(name)
+        series = typed(column, values, kind)
+        part = pl.DataFrame({index: pl.Series(positions, dtype=pl.UInt32)}).with_columns(series)
+        frame = frame.join(part, on=index, how="left")
+    return frame
+
+
+def unique_ids(frame: pl.DataFrame, column: str, what: str, where: str) -> pl.DataFrame:
+    """The frame, or :class:`LogError` naming the ids that appear more than once."""
+    twice = (
+        frame.filter(pl.col(column).is_duplicated()).get_column(column).unique(maintain_order=True)
+    )
+    if twice.len():
+        raise LogError(
+            _("%(what)s used more than once: %(ids)s")
+            % {"what": what, "ids": ", ".join(twice.head(5).to_list())},
+            where=where,
+        )
+    return frame
