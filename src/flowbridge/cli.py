@@ -15,7 +15,8 @@ import sys
 # Sub-command → management command. Hyphenated names read better in a shell.
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "load the demo company (idempotent) and print its sign-ins"),
-    "serve": ("serve", "serve the web UI and API (default http://127.0.0.1:8000)"),
+    "serve": ("serve", "serve the web UI and API and run background jobs (--no-worker: not)"),
+    "worker": ("db_worker", "run background jobs (imports) in a separate process"),
     "migrate": ("migrate", "create or update the database tables"),
     "createadmin": ("createadmin", "create a system administrator account"),
     "import-org": ("import_org", "import departments, people, liaisons, delegations (XLSX/CSV)"),
@@ -32,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complete": ("complete", "decide tasks: complete ITEM_ID [ITEM_ID ...] --as E --decision ..."),
     "export-log": ("export_log", "export a process's event log as XES or CSV"),
     "compilemessages": ("compile_translations", "compile the zh-hans / en translations"),
+    "import-log": ("import_log", "import an event log file as a diagnosis dataset, now"),
     "mine": ("", "summarize an event log (XES, CSV, Parquet); no database, no Django"),
 }
 
@@ -56,9 +58,30 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(mine(args[1:]))
     command = COMMANDS[name][0] if name in COMMANDS else name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flowbridge.settings")
+    if name == "serve":
+        args = _serve_with_worker(args)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["flowbridge", command, *args[1:]])
+
+
+def _serve_with_worker(args: list[str]) -> list[str]:
+    """Start the background-job worker beside the web server unless ``--no-worker`` is given.
+
+    The embedded set-up (SQLite, one machine) then needs no second command;
+    a deployment runs ``flowbridge serve --no-worker`` and ``flowbridge worker``.
+    """
+    if "--no-worker" in args:
+        return [a for a in args if a != "--no-worker"]
+    if any(a in {"-h", "--help"} for a in args):
+        return args
+    import django
+
+    django.setup()
+    from flowbridge.diagnosis.worker import start_in_thread
+
+    start_in_thread()
+    return args
 
 
 if __name__ == "__main__":

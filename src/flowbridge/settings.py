@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "flowbridge.core",
     "flowbridge.accounts",
     "flowbridge.org",
@@ -147,6 +149,9 @@ MEDIA_URL = "/media/"
 FLOWBRIDGE_MAX_UPLOAD_BYTES = int(os.environ.get("FLOWBRIDGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Imported event logs (Parquet) and uploads waiting for import, beside the database.
 DIAGNOSIS_ROOT = Path(os.environ.get("FLOWBRIDGE_DIAGNOSIS_ROOT", DATA_DIR / "diagnosis")).resolve()
+# Background jobs (imports, refreshes): rows in the database, run by `flowbridge worker`
+# (or the worker thread of `flowbridge serve`). See docs/decisions/0008-background-jobs.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The largest event-log file an upload may be; bigger files are refused with a clear message.
 DIAGNOSIS_MAX_UPLOAD_BYTES = int(
     os.environ.get("FLOWBRIDGE_DIAGNOSIS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024 * 1024)
