@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.handoffs import HANDOFF_COLUMNS, handoffs
 from flowbridge.mining.log import EventLog, from_frame
-from tests.mining.test_pm4py_equality import our_log, pm4py_frame
+from tests.mining.pm4py_support import our_log, pm4py, pm4py_frame, quiet
 
 T0 = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
 MIN = 60.0
@@ -160,11 +159,8 @@ def test_counts_equal_pm4py_handover_of_work_on_bpic2013_incidents(shared_data: 
     path = shared_data / "logs" / "07_bpic2013_incidents.xes.gz"
     log = our_log(path)
     assert log.events.get_column("department").null_count() == 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pm4py
-
-        network = pm4py.discover_handover_of_work_network(
+    with quiet():
+        network = pm4py().discover_handover_of_work_network(
             pm4py_frame(path).copy(), resource_key="org:group", beta=0
         )
     successions = log.event_count - log.case_count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from flowbridge.mining.log import EventLog, from_frame
 from flowbridge.mining.rework import return_edges, rework_per_activity, rework_summary
-from tests.mining.test_pm4py_equality import NAMES, our_log, pm4py_frame
+from tests.mining.pm4py_support import our_log, over_shared_logs, pm4py, pm4py_frame, quiet
 
 T0 = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
 
@@ -153,16 +152,13 @@ def test_something_else_than_a_log_is_refused_by_name() -> None:
 
 
 @pytest.mark.shared_data
-@pytest.mark.parametrize("name", NAMES)
+@over_shared_logs
 def test_case_counts_equal_pm4py(shared_data: Path, name: str) -> None:
     path = shared_data / "logs" / name
     log = our_log(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pm4py
-
-        frame = pm4py_frame(path).copy()
-        expected = pm4py.get_rework_cases_per_activity(frame)
+    frame = pm4py_frame(path).copy()
+    with quiet():
+        expected = pm4py().get_rework_cases_per_activity(frame)
     sizes = frame.groupby(["case:concept:name", "concept:name"]).size()
     cases_with_rework = sizes[sizes > 1].index.get_level_values(0).nunique()
     table = rework_per_activity(log)
