@@ -36,6 +36,7 @@ api.add_router("/", processes_router)
 api.add_router("/designer", designer_router)
 api.add_router("/", "flowbridge.cases.api_bulk.router")  # before /tasks/{item_id}
 api.add_router("/", "flowbridge.cases.api.router")
+api.add_router("/diagnosis", "flowbridge.diagnosis.api.router")
 
 _STATUS: dict[type[DomainError], int] = {
     InvalidInput: 422,

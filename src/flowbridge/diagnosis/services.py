@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from flowbridge.core import audit, clock
-from flowbridge.core.errors import Conflict, InvalidInput, NotFound, Problem
-from flowbridge.core.permissions import Action, principal_for, require, visible
+from flowbridge.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from flowbridge.core.permissions import Action, Role, principal_for, require, visible
 from flowbridge.diagnosis.models import Dataset, Source, Status
 from flowbridge.mining import EventLog, LogError
 from flowbridge.mining.timestamps import check_timezone
@@ -43,6 +43,8 @@ SUFFIXES = (
     (".db", "ocel"),
 )
 NEEDS_MAPPING = ("csv", "ocel")
+# Who builds the datasets of Flowbridge's own processes (they read every request).
+ENGINE_REFRESHERS = (Role.PROCESS_OFFICE,)
 MAPPING_ROLES = ("case", "activity", "timestamp", "start_timestamp", "resource", "department")
 
 
@@ -271,9 +273,8 @@ def _object_type(dataset: Dataset, chosen: str) -> str:
 
 def refresh_engine(actor: Any, process: ProcessDefinition) -> Dataset:
     """(Re)build the dataset of ``process``'s own requests in the background."""
-    principal = principal_for(actor)
-    existing = Dataset.objects.filter(source=Source.ENGINE, process=process).first()
-    require(principal, Action.CHANGE, existing or Dataset)
+    if actor is not None and not principal_for(actor).has(*ENGINE_REFRESHERS):
+        raise NotAllowed(_("Only the process office builds the logs of Flowbridge's processes."))
     with transaction.atomic():
         dataset, _created = Dataset.objects.select_for_update().get_or_create(
             source=Source.ENGINE,
