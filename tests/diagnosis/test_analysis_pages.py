@@ -51,14 +51,9 @@ def make_dataset(
     status: str = Status.READY,
     **fields: Any,
 ) -> Dataset:
-    dataset = Dataset.objects.create(
-        name=name,
-        created_by=org.requester.user,
-        department=org.sales,
-        status=status,
-        created_at=clock.now(),
-        **fields,
-    )
+    fields.setdefault("created_by", org.requester.user)
+    fields.setdefault("department", org.sales)
+    dataset = Dataset.objects.create(name=name, status=status, created_at=clock.now(), **fields)
     if status == Status.READY:
         write_log(dataset, small_frame() if frame is None else frame)
     return dataset

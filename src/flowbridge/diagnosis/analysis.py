@@ -22,6 +22,7 @@ from typing import Any, Literal, TypeVar, cast
 import polars as pl
 from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from flowbridge.core.errors import InvalidInput, NotFound
@@ -130,6 +131,8 @@ class Analysis:
 
     def cached(self, name: str, compute: Callable[[], T], *params: Any) -> T:
         """``compute()``'s result, from the cache when this version of the log has it."""
+        # Findings and the score carry text in the user's language.
+        params = (*params, translation.get_language())
         digest = hashlib.sha1(repr(params).encode(), usedforsecurity=False).hexdigest()[:16]
         key = f"diagnosis:{self._version}:{name}:{digest}"
         cache = caches[CACHE_ALIAS]
