@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -194,3 +197,34 @@ def test_findings_of_real_logs_repeat_the_analyses_figures(
         )
     # The largest bottleneck of each log is among the findings.
     assert next(iter(bottleneck_rows)) in {f.subject for f in found if f.kind == "bottleneck"}
+
+
+def test_titles_advice_and_the_score_formula_are_in_chinese_under_a_chinese_locale(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "报销.parquet"
+    hand_made().events.write_parquet(log)
+    script = (
+        "import sys\n"
+        "from flowbridge.mining.tables import read_parquet\n"
+        "from flowbridge.mining.findings import findings\n"
+        "from flowbridge.mining.score import score\n"
+        "log = read_parquet(sys.argv[1])\n"
+        "found = [f for f in findings(log) if f.kind == 'redundant_approval'][0]\n"
+        "print(found.title); print(found.advice)\n"
+        "print(score(log, target_cycle_seconds=3600).formula.splitlines()[0])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "LANGUAGE")}
+    env["LANG"] = "zh_CN.UTF-8"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(log)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.splitlines() == [
+        "「经理审批」之后的「总监审批」几乎从不改变结果",
+        "第二道审批几乎从不改变结果：考虑取消或改为知会。",  # noqa: RUF001
+        "得分 = 100 × (0.50 × 周期时间 + 0.25 × 返工 + 0.25 × 差错)",  # noqa: RUF001
+    ]
