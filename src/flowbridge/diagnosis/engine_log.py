@@ -6,8 +6,10 @@ name, as people read it). Work handed out (``assign``, ``reassign``) and
 remarks (``note``: urges, copies, comments) are left out, so each step
 counts once per time it was done, as it would in an OA export; the
 lifecycle stays a column. The Flowbridge operation (approve, reject,
-return, ...) and the step's outcome are attributes, so an analysis of
-redundant approvals can see what each approval decided.
+return, ...), ``outcome`` (what this event decided: approved, rejected,
+done, returned; else the step's outcome) and ``step_outcome`` are
+attributes, so an analysis of redundant approvals can see what each
+approval decided.
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ COLUMNS = (
     "department",
     "lifecycle",
     "operation",
-    "outcome",
+    "step_outcome",
     "version",
 )
+# What one person's action decided (the step's outcome is the whole step's, after everyone).
+DECISIONS = {"approve": "approved", "reject": "rejected", "done": "done", "return": "returned"}
 SCHEMA: dict[str, Any] = {
     "case": pl.Int64,
     "activity": pl.String,
@@ -53,7 +57,7 @@ SCHEMA: dict[str, Any] = {
     "department": pl.String,
     "lifecycle": pl.String,
     "operation": pl.String,
-    "outcome": pl.String,
+    "step_outcome": pl.String,
     "version": pl.Int64,
 }
 
@@ -89,7 +93,10 @@ def engine_log(
     events = pl.concat(frames).with_columns(
         # The number people quote (FB-000123), as on the request's page.
         pl.format("FB-{}", pl.col("case").cast(pl.String).str.zfill(6)).alias("case"),
-        pl.when(pl.col("outcome") == "").then(None).otherwise(pl.col("outcome")).alias("outcome"),
+        pl.col("operation")
+        .replace_strict(DECISIONS, default=None, return_dtype=pl.String)
+        .fill_null(pl.when(pl.col("step_outcome") != "").then(pl.col("step_outcome")))
+        .alias("outcome"),
     )
     return from_frame(events, source=process.key)
 

@@ -35,12 +35,23 @@ def run_pending() -> None:
     _worker(batch=True, interval=0, prefix="batch").run()
 
 
-def start_in_thread(interval: float = 1.0) -> threading.Thread:
-    """A daemon thread that runs jobs as they come, for as long as the process lives."""
-    thread = threading.Thread(
-        target=_worker(batch=False, interval=interval, prefix="serve").run,
-        name="flowbridge-worker",
-        daemon=True,
-    )
-    thread.start()
-    return thread
+class Background:
+    """A worker running in a daemon thread of this process."""
+
+    def __init__(self, interval: float) -> None:
+        self.worker = _worker(batch=False, interval=interval, prefix="serve")
+        self.thread = threading.Thread(
+            target=self.worker.run, name="flowbridge-worker", daemon=True
+        )
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let the current job finish, then end the loop."""
+        self.worker.running = False
+        self.thread.join(timeout)
+
+
+def start_in_thread(interval: float = 1.0) -> Background:
+    """Run jobs as they come in a daemon thread, for as long as the process lives."""
+    background = Background(interval)
+    background.thread.start()
+    return background
