@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -12,6 +13,8 @@ from openpyxl import load_workbook
 
 from flowbridge.core.models import AuditEntry
 from flowbridge.diagnosis.models import Dataset, InterviewNote
+from flowbridge.processes.models import ProcessDefinition
+from tests.cases import bpmn
 from tests.cases.conftest import Org
 from tests.diagnosis.test_analysis_pages import client_for, make_dataset, small_frame, text
 
@@ -214,3 +217,23 @@ def test_interview_page_queries_do_not_grow_with_notes(org: Org, dataset: Datase
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.usefixtures("english_site")
+def test_a_dataset_of_our_own_process_is_checked_against_its_design(
+    org: Org, deployed: Callable[..., ProcessDefinition]
+) -> None:
+    definition = deployed(
+        bpmn.chain(
+            bpmn.task("submit", "Submit", "role:employee"),
+            bpmn.task("check", "Check", "role:employee"),
+            bpmn.task("pay", "Pay", "role:employee"),
+        )
+    )
+    dataset = make_dataset(org, name="Our process", source="engine", process=definition)
+    body = text(client_for(org.pmo.user).get(f"/diagnosis/{dataset.pk}/findings/"))
+    kinds = re.findall(r'class="card finding" data-kind="(\w+)"', body)
+    assert "conformance" in kinds, kinds
+    plain = make_dataset(org, name="Uploaded")
+    body = text(client_for(org.pmo.user).get(f"/diagnosis/{plain.pk}/findings/"))
+    assert "conformance" not in re.findall(r'data-kind="(\w+)"', body)

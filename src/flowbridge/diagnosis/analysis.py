@@ -26,7 +26,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from flowbridge.core.errors import InvalidInput, NotFound
+from flowbridge.mining.bpmnmodel import ProcessModel, read_bpmn
 from flowbridge.mining.discovery import BEGINS, ordered, variants
+from flowbridge.mining.errors import LogError
 from flowbridge.mining.findings import Finding
 from flowbridge.mining.log import ACTIVITY, CASE, TIMESTAMP, EventLog
 from flowbridge.mining.processmap import ProcessMap, process_map
@@ -230,15 +232,33 @@ class Analysis:
         return self.cached("activity_times", compute)
 
     def findings(self) -> list[Finding]:
+        """Ranked findings; for a dataset of one of our processes, also deviations from its
+        newest design (when the design names some of the log's activities)."""
         from flowbridge.mining.findings import findings
 
         target, costs = _targets(self.dataset)
+        version = _newest_version(self.dataset)
+
+        def compute() -> list[Finding]:
+            model = self._design(version)
+            return findings(self.log, model=model, target_cycle_seconds=target, cost_per_hour=costs)
+
         return self.cached(
             "findings",
-            lambda: findings(self.log, target_cycle_seconds=target, cost_per_hour=costs),
+            compute,
             target,
             sorted((costs or {}).items()),
+            version.pk if version is not None else None,
         )
+
+    def _design(self, version: Any) -> ProcessModel | None:
+        if version is None:
+            return None
+        try:
+            model = read_bpmn(version.bpmn_xml.encode(), process_id=version.bpmn_process_id or None)
+        except LogError:
+            return None  # a design the reader cannot follow only costs the conformance findings
+        return model if model.activities & set(self.activities()) else None
 
     def score(self) -> Any:
         """The dataset's :class:`flowbridge.mining.score.ProcessScore`."""
@@ -355,6 +375,17 @@ def _period(log: EventLog) -> str:
     if days is None:
         return "1w"
     return "1d" if days <= 60 else "1w" if days <= 730 else "1mo"
+
+
+def _newest_version(dataset: Any) -> Any:
+    """The newest version of the dataset's process (engine datasets), else None."""
+    if dataset.process_id is None:
+        return None
+    from flowbridge.processes.models import ProcessVersion
+
+    return (
+        ProcessVersion.objects.filter(definition_id=dataset.process_id).order_by("-number").first()
+    )
 
 
 def _targets(dataset: Any) -> tuple[float | None, dict[str, float] | None]:
