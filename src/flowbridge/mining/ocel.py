@@ -123,7 +123,7 @@ def detect(path: Path) -> str:
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if text.startswith(b"{"):
+    if text.startswith((b"{", b"[")):
         return "json"
     if text.startswith(b"<"):
         return "xml"
@@ -235,8 +235,12 @@ def typed(name: str, values: list[Any], kind: str | None) -> pl.Series:
             )
         return text.str.strip_chars().cast(KINDS[kind], strict=False) if kind != "string" else text
     present = {type(v) for v in values if v is not None}
-    if present and (present <= {bool} or present <= {int, float}):
-        return pl.Series(name, values)
+    if present and present <= {bool}:
+        return pl.Series(name, values, dtype=pl.Boolean)
+    if present and present <= {int}:
+        return pl.Series(name, values, dtype=pl.Int64, strict=False)
+    if present and present <= {int, float}:
+        return pl.Series(name, values, dtype=pl.Float64, strict=False)
     return pl.Series(name, [_text(v) for v in values], dtype=pl.String)
 
 

@@ -42,7 +42,7 @@ class JsonStream:
     def at(self, pos: int | None = None) -> str:
         return f"{self.where}, line {self.line(pos)}"
 
-    def _more(self, at_least: int = CHUNK) -> bool:
+    def _more(self, at_least: int = 0) -> bool:
         if self.eof:
             return False
         chunk = self.handle.read(max(CHUNK, at_least))

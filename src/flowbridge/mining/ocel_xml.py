@@ -11,46 +11,30 @@ from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
 from flowbridge.mining.ocel import Collector, RawOcel
 
-TAGS = ("{*}object-type", "{*}event-type", "{*}object", "{*}event")
+TAGS = ("{*}object-type", "{*}event-type", "{*}object", "{*}event", "{*}events")
 
 
 def read_xml(path: Path, *, events: bool = True) -> RawOcel:
     """The tables of an OCEL 2.0 XML file."""
     where = str(path)
     collector = Collector(where, events=events)
-    seen_events = False
-    context = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag=TAGS,
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=True,
-        remove_comments=True,
-    )
-    try:
-        for _action, elem in context:
-            kind = _local(elem.tag)
-            at = f"{where}, line {elem.sourceline}"
-            parent = _local(elem.getparent().tag) if elem.getparent() is not None else ""
-            if kind == "event" and parent == "events":
-                seen_events = True
-                _event(collector, elem, at)
-            elif kind == "object" and parent == "objects":
-                _object(collector, elem, at)
-            elif kind in ("object-type", "event-type"):
-                _declaration(collector, elem, kind)
-            else:
-                continue
-            # Done with it: free the element and the siblings before it.
-            elem.clear()
-            while elem.getprevious() is not None:
-                del elem.getparent()[0]
-    except etree.XMLSyntaxError as error:
-        raise LogError(
-            _("not well-formed XML: %(error)s") % {"error": error.msg},
-            where=f"{where}, line {error.lineno}",
-        ) from None
+    with path.open("rb") as handle:
+        context = etree.iterparse(
+            handle,
+            events=("end",),
+            tag=TAGS,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=True,
+            remove_comments=True,
+        )
+        try:
+            seen_events = _parse(collector, context)
+        except etree.XMLSyntaxError as error:
+            raise LogError(
+                _("not well-formed XML: %(error)s") % {"error": error.msg},
+                where=f"{where}, line {error.lineno}",
+            ) from None
     root = _local(context.root.tag) if context.root is not None else ""
     if root != "log" or not seen_events:
         raise LogError(
@@ -59,6 +43,31 @@ def read_xml(path: Path, *, events: bool = True) -> RawOcel:
             where=where,
         )
     return collector.result()
+
+
+def _parse(collector: Collector, context: Any) -> bool:
+    """Feed the collector; whether the log had events."""
+    seen_events = False
+    for _action, elem in context:
+        kind = _local(elem.tag)
+        at = f"{collector.where}, line {elem.sourceline}"
+        parent = _local(elem.getparent().tag) if elem.getparent() is not None else ""
+        if kind == "events" and parent == "log":
+            seen_events = True
+            continue
+        if kind == "event" and parent == "events":
+            _event(collector, elem, at)
+        elif kind == "object" and parent == "objects":
+            _object(collector, elem, at)
+        elif kind in ("object-type", "event-type"):
+            _declaration(collector, elem, kind)
+        else:
+            continue
+        # Done with it: free the element and the siblings before it.
+        elem.clear()
+        while elem.getprevious() is not None:
+            del elem.getparent()[0]
+    return seen_events
 
 
 def _event(collector: Collector, elem: Any, where: str) -> None:
