@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from flowbridge.diagnosis.worker import run_pending
-from tests.browser.harness import SignIn, screenshot
+from tests.browser.harness import PHONE, SignIn, assert_no_page_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,3 +87,10 @@ def test_upload_receipt_then_map_slider_click_and_findings(
     assert findings.count() >= 1
     screenshot(page, "diagnosis-findings")
     assert page.js_errors == []  # type: ignore[attr-defined]
+
+    phone = signed_in_page("pmo", viewport=PHONE)
+    for tab in ("overview", "variants", "handoffs", "findings", "interviews", "targets", "map"):
+        phone.goto(f"/diagnosis/{dataset_id}/{tab}/")
+        assert_no_page_overflow(phone)
+    screenshot(phone, "diagnosis-map-phone")
+    assert phone.js_errors == []  # type: ignore[attr-defined]
