@@ -320,3 +320,29 @@ def test_the_engine_export_shape_reads_decisions_from_its_attributes(tmp_path: P
     bare = EventLog(log.events.drop("attributes", "operation"))
     assert redundant_approvals(bare).drop("method").rows() == table.drop("method").rows()
     assert redundant_approvals(bare)["method"].to_list() == ["inferred"]
+
+
+def test_a_rejection_right_after_the_second_approval_is_its_disagreement() -> None:
+    # c3 ends on the usual end (Archive) and never goes back, but is rejected right after
+    # the director's approval.
+    log = log_of(
+        [
+            ("c1", "Manager approval", 0),
+            ("c1", "Director approval", 10),
+            ("c1", "Pay", 20),
+            ("c1", "Archive", 30),
+            ("c2", "Manager approval", 0),
+            ("c2", "Director approval", 20),
+            ("c2", "Pay", 30),
+            ("c2", "Archive", 40),
+            ("c3", "Manager approval", 0),
+            ("c3", "Director approval", 30),
+            ("c3", "Request rejected", 31),
+            ("c3", "Notify", 32),
+            ("c3", "Archive", 33),
+        ]
+    )
+    table = redundant_approvals(log, max_disagreement=1.0)
+    assert table.select("cases", "disagreements", "added_total_seconds").rows() == [
+        (3, 1, 60 * 60.0)
+    ]

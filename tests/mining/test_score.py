@@ -117,23 +117,29 @@ def test_working_time_charges_cost_on_the_calendar() -> None:
     assert cost["total_cost"] == pytest.approx(2 * 120)  # b's 2 working hours at B's rate
 
 
-def test_errors_are_read_from_the_last_activity_or_lifecycle() -> None:
+def test_a_case_ends_in_an_error_unless_it_resumes_after_the_error() -> None:
     log = log_of(
         [
             ("c1", "Submit", 0, "complete"),
             ("c1", "Withdraw", 5, "complete"),
             ("c2", "Submit", 0, "complete"),
             ("c2", "Close", 5, "pi_abort"),
-            ("c3", "驳回", 0, "complete"),
-            ("c3", "重新提交", 5, "complete"),
+            ("c3", "提交", 0, "complete"),
+            ("c3", "驳回", 5, "complete"),
+            ("c3", "提交", 9, "complete"),
             ("c4", "Submit", 0, "complete"),
             ("c4", "REJECTED", 5, "complete"),
             ("c5", "Submit", 0, "complete"),
             ("c5", "Done", 5, None),
+            ("c6", "Submit", 0, "complete"),
+            ("c6", "Reject", 5, "complete"),
+            ("c6", "Notify requester", 6, "complete"),
+            ("c6", "Archive", 7, "complete"),
         ],
         "lifecycle",
     )
-    assert sorted(error_cases(log).get_column("case").to_list()) == ["c1", "c2", "c4"]
+    # c3 was resubmitted after the rejection; c6 only wrapped up after it.
+    assert sorted(error_cases(log).get_column("case").to_list()) == ["c1", "c2", "c4", "c6"]
 
 
 def test_rank_puts_the_most_urgent_first_and_breaks_ties_by_cases_then_name() -> None:

@@ -21,9 +21,10 @@ Whether the second disagreed:
   :data:`REJECT_VALUES`) and the second disagreed when both outcomes are
   known and differ;
 * without one, it is inferred from what follows the second: the case goes
-  back to an activity it already did, or it ends (with the second or with
-  the event right after it) on an activity other than the log's usual end
-  (the most frequent last activity of its cases).
+  back to an activity it already did, or its next event is a rejection,
+  cancellation or abort (:func:`score.error_event`), or it ends (with the
+  second or with the event right after it) on an activity other than the
+  log's usual end (the most frequent last activity of its cases).
 
 The ``method`` column says which was used (``outcome:<column>`` or
 ``inferred``). Everything is a Polars expression over the whole frame.
@@ -39,6 +40,7 @@ from flowbridge.mining.discovery import ordered
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
 from flowbridge.mining.log import ACTIVITY, CASE, LIFECYCLE, TIMESTAMP, EventLog
+from flowbridge.mining.score import error_event
 
 COLUMNS = (
     "first",
@@ -231,10 +233,11 @@ def _disagreed(chain: pl.DataFrame, source: _Source | None) -> pl.Expr:
     same_next = pl.col(_RUN) == pl.col(_RUN).shift(-1)
     is_new = pl.int_range(pl.len()).over(_RUN, ACTIVITY) == 0
     goes_back = (same_next & ~is_new.shift(-1)).fill_null(False)
+    rejected_next = (same_next & error_event(LIFECYCLE in chain.columns).shift(-1)).fill_null(False)
     # The event itself or the one right after it is the case's last.
     near_end = (~same_next | (pl.col(_RUN) != pl.col(_RUN).shift(-2))).fill_null(True)
     last = pl.col(ACTIVITY).last().over(_RUN)
-    return goes_back | (near_end & ~last.is_in(usual))
+    return goes_back | rejected_next | (near_end & ~last.is_in(usual))
 
 
 def _usual_ends(chain: pl.DataFrame) -> list[str]:

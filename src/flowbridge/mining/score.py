@@ -16,9 +16,13 @@ apply, so without a target or rates the other weights count for more; each
 component records the weight it really got. The text of the formula, in the
 user's language, is :attr:`ProcessScore.formula`.
 
-* A case *ends in an error* when its last event's activity names a
-  rejection, cancellation, withdrawal or abort (:data:`ERROR_WORDS`,
-  ignoring case) or its lifecycle is one (:data:`ERROR_LIFECYCLES`).
+* A case *ends in an error* when it has an error event — one whose
+  activity names a rejection, cancellation, withdrawal or abort
+  (:data:`ERROR_WORDS`, ignoring case) or whose lifecycle is one
+  (:data:`ERROR_LIFECYCLES`) — and after its last error event it does no
+  activity again that it did before (it was not resubmitted or reworked;
+  wrapping up with new steps such as notifying and archiving still ends
+  in the error).
 * *Cost*: each event is charged the time from the previous event's
   completion in its case (for a case's first event, from its own start
   when known) to its completion, at the hourly rate of its department;
@@ -122,16 +126,30 @@ def rank(scores: Mapping[str, ProcessScore]) -> list[tuple[str, ProcessScore]]:
     return sorted(scores.items(), key=lambda item: (item[1].score, -item[1].cases, item[0]))
 
 
-def error_cases(log: EventLog) -> pl.DataFrame:
-    """The ``case`` ids of the cases that end in an error (see the module)."""
-    extra = [LIFECYCLE] if LIFECYCLE in log.events.columns else []
-    last = ordered(log, *extra).group_by(CASE, maintain_order=True).last()
-    pattern = "(?i)" + "|".join(ERROR_WORDS)
-    is_error = pl.col(ACTIVITY).str.contains(pattern)
-    if extra:
+def error_event(has_lifecycle: bool) -> pl.Expr:
+    """True on events that reject, cancel, withdraw or abort (by activity or lifecycle)."""
+    is_error = pl.col(ACTIVITY).str.contains("(?i)" + "|".join(ERROR_WORDS))
+    if has_lifecycle:
         lifecycle = pl.col(LIFECYCLE).str.to_lowercase().is_in(ERROR_LIFECYCLES)
         is_error = is_error | lifecycle.fill_null(False)
-    return last.filter(is_error).select(CASE)
+    return is_error
+
+
+def error_cases(log: EventLog) -> pl.DataFrame:
+    """The ``case`` ids of the cases that end in an error (see the module)."""
+    has_lifecycle = LIFECYCLE in log.events.columns
+    frame = ordered(log, *([LIFECYCLE] if has_lifecycle else []))
+    run = pl.col(CASE).ne_missing(pl.col(CASE).shift(1)).cum_sum()
+    index = pl.int_range(pl.len()).over(_RUN)
+    repeat = pl.int_range(pl.len()).over(_RUN, ACTIVITY) > 0
+    last_error = pl.when(error_event(has_lifecycle)).then(index).max().over(_RUN)
+    resumed = (repeat & (index > last_error)).any().over(_RUN)
+    return (
+        frame.with_columns(run.alias(_RUN))
+        .filter(last_error.is_not_null() & ~resumed)
+        .select(CASE)
+        .unique(maintain_order=True)
+    )
 
 
 def _cycle_part(log: EventLog, target: float, calendar: WorkingTime | None) -> dict[str, Any]:
