@@ -49,8 +49,14 @@ def upload(org: Org) -> Upload:  # noqa: F811
 
 
 @pytest.fixture
-def worker() -> Iterator[Callable[[], None]]:
-    """Run the queued jobs now with django-tasks-db's worker (batch mode), in this process."""
+def worker(transactional_db: None) -> Iterator[Callable[[], None]]:
+    """Run the queued jobs now with django-tasks-db's worker (batch mode), in this process.
+
+    Tests using it run outside a test transaction, as the worker does in
+    production: it claims jobs in its own transactions and closes
+    connections that are not in autocommit (which would end a test's
+    enclosing transaction on PostgreSQL).
+    """
     yield run_pending
 
 
