@@ -188,3 +188,25 @@ def test_a_calendar_that_cannot_work_says_what_and_where(
 def test_from_days_refuses_an_unreadable_time_of_day() -> None:
     with pytest.raises(CalendarError, match=r"periods\[0\].*HH:MM"):
         WorkingTime.from_days(periods=[("9h", "12:00")])
+
+
+def test_worked_until_differences_and_use_inside_a_group_by() -> None:
+    calendar = WorkingTime()
+    frame = pl.DataFrame(
+        {
+            "case": ["a", "a", "b"],
+            "start": [local(2024, 3, 4, 9), local(2024, 3, 4, 9), local(2024, 3, 8, 17)],
+            "end": [local(2024, 3, 4, 10), local(2024, 3, 4, 14), local(2024, 3, 11, 10)],
+        }
+    )
+    w = frame.select(
+        (calendar.worked_until(pl.col("end")) - calendar.worked_until(pl.col("start"))) / 1e6
+    )
+    assert w.to_series().to_list() == [3600, 3.5 * 3600, 2 * 3600]
+    per_case = frame.group_by("case", maintain_order=True).agg(
+        calendar.seconds_between(pl.col("start"), pl.col("end")).sum().alias("s")
+    )
+    assert per_case.rows() == [("a", 4.5 * 3600), ("b", 2 * 3600)]
+    assert (
+        frame.head(0).select(calendar.seconds_between(pl.col("start"), pl.col("end"))).height == 0
+    )

@@ -261,24 +261,28 @@ def _steps(log: EventLog, calendar: WorkingTime | None) -> pl.LazyFrame:
     """Case, activity, waiting and processing seconds of each event, in PM4Py's order."""
     _require_events(log)
     has_start = log.has_start
-    frame = ordered(log, START) if has_start else ordered(log)
-    previous = pl.when(pl.col(CASE) == pl.col(CASE).shift(1)).then(pl.col(TIMESTAMP).shift(1))
+    frame = (ordered(log, START) if has_start else ordered(log)).lazy()
+    same_case = pl.col(CASE) == pl.col(CASE).shift(1)
     if calendar is None:
-        gap = _seconds(pl.col(BEGINS) - pl.col("previous"))
+        previous = pl.when(same_case).then(pl.col(TIMESTAMP).shift(1))
+        gap = _seconds(pl.col(BEGINS) - previous)
         work = _seconds(pl.col(TIMESTAMP) - pl.col(START)) if has_start else None
     else:
-        gap = calendar.seconds_between(pl.col("previous"), pl.col(BEGINS))
-        work = calendar.seconds_between(pl.col(START), pl.col(TIMESTAMP)) if has_start else None
-    return (
-        frame.lazy()
-        .with_columns(previous.alias("previous"))
-        .select(
-            CASE,
-            ACTIVITY,
-            # Overlapping work is no wait: a negative gap counts as 0.
-            gap.clip(lower_bound=0).alias("wait"),
-            (work if work is not None else pl.lit(None, pl.Float64)).alias("processing"),
-        )
+        # Working time as differences of W(t), computed once per column.
+        frame = frame.with_columns(calendar.worked_until(pl.col(TIMESTAMP)).alias("w_done"))
+        if has_start:
+            frame = frame.with_columns(calendar.worked_until(pl.col(START)).alias("w_start"))
+        w_begin = pl.coalesce("w_start", "w_done") if has_start else pl.col("w_done")
+        previous = pl.when(same_case).then(pl.col("w_done").shift(1))
+        gap = (w_begin - previous).cast(pl.Float64) / _MICROSECONDS
+        work = (pl.col("w_done") - pl.col("w_start")).cast(pl.Float64) / _MICROSECONDS
+        work = work if has_start else None
+    return frame.select(
+        CASE,
+        ACTIVITY,
+        # Overlapping work is no wait: a negative gap counts as 0.
+        gap.clip(lower_bound=0).alias("wait"),
+        (work if work is not None else pl.lit(None, pl.Float64)).alias("processing"),
     )
 
 

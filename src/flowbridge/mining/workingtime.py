@@ -136,21 +136,39 @@ class WorkingTime:
         Both are timestamp expressions (aware, or naive taken as UTC); a
         null on either side gives null.
         """
-        return (self._worked_until(end) - self._worked_until(start)).cast(pl.Float64) / 1_000_000
+        worked = self.worked_until(end) - self.worked_until(start)
+        return worked.cast(pl.Float64) / 1_000_000
 
-    def _worked_until(self, moment: pl.Expr) -> pl.Expr:
-        """W(t): working microseconds from 1970-01-01 00:00 local time up to ``t``."""
-        wall = _wall_clock_microseconds(moment, self.timezone)
-        day = wall.floordiv(_US_PER_DAY)
-        of_day = wall - day * _US_PER_DAY
+    def worked_until(self, moment: pl.Expr) -> pl.Expr:
+        """W(t): working microseconds (Int64) from 1970-01-01 00:00 local time up to ``t``.
+
+        ``W(b) - W(a)`` is the working time from ``a`` to ``b``; computing W
+        once per column and subtracting is cheaper than pairing columns.
+        """
+        # One batch through staged columns: the time-zone conversion and the day
+        # number are used a dozen times below and must be computed once each.
+        return moment.map_batches(self._worked_until, return_dtype=pl.Int64, is_elementwise=True)
+
+    def _worked_until(self, moments: pl.Series) -> pl.Series:
+        day, of_day = pl.col("day"), pl.col("of_day")
         worked_today = pl.sum_horizontal(
             (of_day - start * _US_PER_MINUTE).clip(0, (end - start) * _US_PER_MINUTE)
             for start, end in self.periods
         )
-        # A null moment gives a null day, and so a null W.
-        return self._working_days_before(day) * (self.seconds_per_day * 1_000_000) + pl.when(
-            self._is_working(day)
-        ).then(worked_today).otherwise(0)
+        return (
+            moments.to_frame("t")
+            .lazy()
+            .select(_wall_clock_microseconds(pl.col("t"), self.timezone).alias("wall"))
+            .with_columns(pl.col("wall").floordiv(_US_PER_DAY).alias("day"))
+            .with_columns((pl.col("wall") - pl.col("day") * _US_PER_DAY).alias("of_day"))
+            .select(
+                # A null moment gives a null day, and so a null W.
+                self._working_days_before(day) * (self.seconds_per_day * 1_000_000)
+                + pl.when(self._is_working(day)).then(worked_today).otherwise(0).alias("worked")
+            )
+            .collect()
+            .to_series()
+        )
 
     def _working_days_before(self, day: pl.Expr) -> pl.Expr:
         """Working days in [1970-01-01, day), negative for days before 1970."""
