@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def diagnosis_root(settings: Any, tmp_path: Path) -> Path:
-    settings.DIAGNOSIS_ROOT = tmp_path / "diagnosis"
-    return settings.DIAGNOSIS_ROOT
+    root = tmp_path / "diagnosis"
+    settings.DIAGNOSIS_ROOT = root
+    return root
 
 
 def upload_receipt(page: Page, shared_data: Path) -> int:

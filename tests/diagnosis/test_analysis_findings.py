@@ -135,7 +135,7 @@ def test_xlsx_export_has_the_findings_in_priority_order(org: Org, dataset: Datas
     assert [c.value for c in sheet[2]][:5] == ["Rank", "Kind", "Where", "Finding", "Cases"]
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert rows and rows[0][0] == 1
-    priorities = [row[6] for row in rows]
+    priorities = [float(str(row[6])) for row in rows]
     assert priorities == sorted(priorities, reverse=True)
     page = text(client.get(f"/diagnosis/{dataset.pk}/findings/"))
     assert str(rows[0][3]) in page  # the first row is the first finding of the page

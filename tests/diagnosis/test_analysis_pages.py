@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -13,7 +14,7 @@ from django.test import Client
 from flowbridge.core import clock
 from flowbridge.diagnosis.analysis import Analysis
 from flowbridge.diagnosis.models import Dataset, Status
-from flowbridge.mining import from_frame
+from flowbridge.mining import from_frame, read_xes, variant_count
 from tests.cases.conftest import Org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
@@ -214,3 +215,75 @@ def test_results_are_cached_and_a_new_import_invalidates_them(org: Org, dataset:
     assert fresh.reads == 1
     write_log(dataset, small_frame({"x": [("Submit", "Sales", 0), ("Pay", "Finance", 1)]}))
     assert Analysis(dataset).variants().height == 1
+
+
+def test_case_lists_are_paged_and_a_page_past_the_end_shows_the_last(org: Org) -> None:
+    many = {
+        f"k{n:02d}": [("Submit", "Sales", n), ("Pay", "Finance", n + 1 + n / 10)] for n in range(45)
+    }
+    dataset = make_dataset(org, frame=small_frame(many))
+    client = client_for(org.pmo.user)
+    url = f"/diagnosis/{dataset.pk}/map/"
+    pages = [
+        re.findall(
+            r'data-case="([^"]+)"', client.get(url, {"activity": "Pay", "page": p}).content.decode()
+        )
+        for p in ("1", "2", "3")
+    ]
+    assert [len(p) for p in pages] == [20, 20, 5]
+    assert sorted(case for page in pages for case in page) == sorted(many)
+    assert pages[0][0] == "k44"  # longest first
+    last = client.get(url, {"activity": "Pay", "page": "99", "partial": "cases"}).content.decode()
+    assert re.findall(r'data-case="([^"]+)"', last) == pages[2]
+    assert "Page 1 of 3" in text(client.get(url, {"activity": "Pay", "page": "x"}))
+    variant = client.get(f"/diagnosis/{dataset.pk}/variants/1/", {"page": "3"})
+    assert len(re.findall(r"<tr><td>k\d\d</td>", variant.content.decode())) == 5
+
+
+def test_median_metric_labels_the_arrows_with_times(org: Org, dataset: Dataset) -> None:
+    client = client_for(org.pmo.user)
+    by_count = client.get(f"/diagnosis/{dataset.pk}/map/").content.decode()
+    by_time = client.get(f"/diagnosis/{dataset.pk}/map/", {"metric": "median"}).content.decode()
+    assert 'value="median" checked' in by_time
+    svg = re.compile(r"<svg.*</svg>", re.DOTALL)
+    assert svg.search(by_count) and svg.search(by_time)
+    assert svg.search(by_count).group(0) != svg.search(by_time).group(0)  # type: ignore[union-attr]
+
+
+def test_overview_histogram_and_throughput_rows(org: Org, dataset: Dataset) -> None:
+    body = client_for(org.pmo.user).get(f"/diagnosis/{dataset.pk}/overview/").content.decode()
+    histogram = re.search(r'id="histogram">(.*?)</table>', body, re.DOTALL)
+    throughput = re.search(r'id="throughput">(.*?)</table>', body, re.DOTALL)
+    assert histogram and throughput
+    counts = [
+        int(n) for n in re.findall(r"</td><td>(\d+)</td><td class=\"bar-col\">", histogram.group(1))
+    ]
+    assert sum(counts) == 4  # every case in one bar
+    assert "2024-03-04" in throughput.group(1)
+
+
+def test_pages_in_chinese(org: Org, dataset: Dataset) -> None:
+    client = client_for(org.pmo.user)
+    client.cookies["django_language"] = "zh-hans"
+    assert "最低频次" in text(client.get(f"/diagnosis/{dataset.pk}/map/"))
+    bad = text(client.get(f"/diagnosis/{dataset.pk}/map/", {"min_frequency": "0"}))
+    assert "min_frequency 须为 1 到 5 之间的数\uff0c收到的是 0\u3002" in bad
+    assert "变体" in text(client.get(f"/diagnosis/{dataset.pk}/variants/"))
+    assert "1 天 23 小时" in text(client.get(f"/diagnosis/{dataset.pk}/overview/"))
+
+
+def test_receipt_figures_equal_the_library(org: Org, shared_data: Path) -> None:
+    log = read_xes(shared_data / "logs" / "receipt.xes")
+    dataset = make_dataset(org, name="receipt", frame=log.events)
+    body = text(client_for(org.pmo.user).get(f"/diagnosis/{dataset.pk}/overview/"))
+    assert f'data-figure="events">{log.event_count}<' in body
+    assert f'data-figure="cases">{log.case_count}<' in body
+    assert f'data-figure="variants">{variant_count(log)}<' in body
+    analysis = Analysis(dataset)
+    assert analysis.cases().height == log.case_count
+    assert analysis.variants().get_column("cases").sum() == log.case_count
+    busiest = analysis.activities()[0]
+    assert (
+        analysis.cases_of(activity=busiest).height
+        == log.events.filter(pl.col("activity") == busiest).get_column("case").n_unique()
+    )
