@@ -218,11 +218,11 @@ def _selection(request: HttpRequest, analysis: Analysis, pm: Any) -> dict[str, A
     rows, pages = page_of(frame, page_number(request))
     page = min(page_number(request), pages)
     label = activity if activity is not None else f"{source} → {target}"
-    query = (
-        f"activity={_q(activity)}"
-        if activity is not None
-        else f"source={_q(source)}&target={_q(target)}"
-    )
+    # The pager keeps the map's filters; ``partial`` is added by the script when it asks.
+    keep = request.GET.copy()
+    for name in ("page", "partial"):
+        keep.pop(name, None)
+    query = keep.urlencode()
     return {
         "selected": label,
         "selected_cases": case_rows(rows),
@@ -231,12 +231,6 @@ def _selection(request: HttpRequest, analysis: Analysis, pm: Any) -> dict[str, A
         "selected_pages": pages,
         "selected_query": query,
     }
-
-
-def _q(value: str | None) -> str:
-    from urllib.parse import quote
-
-    return quote(value or "", safe="")
 
 
 @login_required
