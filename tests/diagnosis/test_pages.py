@@ -187,3 +187,15 @@ def test_status_json_is_plain_data(org: Org, upload: Upload) -> None:
     state = client_for(org.pmo).get(reverse("diagnosis:status", args=[dataset.pk])).json()
     assert state["needs_mapping"] is True and state["status"] == Status.PENDING
     json.dumps(state)
+
+
+def test_pages_speak_chinese_by_default(org: Org, upload: Upload, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+    dataset = upload("a.csv", RECEIPT_CSV)
+    client = client_for(org.pmo)
+    client.cookies["django_language"] = "zh-hans"
+    assert "上传事件日志" in client.get(reverse("diagnosis:upload")).content.decode()
+    page = client.get(reverse("diagnosis:mapping", args=[dataset.pk])).content.decode()
+    assert "指定各列含义" in page and "按这些列导入" in page
+    page = client.get(reverse("diagnosis:list")).content.decode()
+    assert "流程诊断" in page
