@@ -236,6 +236,13 @@ def test_bad_arguments_are_named() -> None:
         redundant_approvals(log, approvals=["经理审批", "老板审批"])
     with pytest.raises(LogError, match="outcome: no outcome column decision"):
         redundant_approvals(log, outcome="decision")
+    with pytest.raises(
+        LogError, match="outcome: no approve or reject value in column 审批结果"
+    ) as bad:
+        redundant_approvals(
+            EventLog(log.events.with_columns(审批结果=pl.lit("Y"))), outcome="审批结果"
+        )
+    assert bad.value.examples == ["Y"]
     with pytest.raises(ValueError, match=r"max_disagreement must be in \[0, 1\], got 1.5"):
         redundant_approvals(log, max_disagreement=1.5)
 

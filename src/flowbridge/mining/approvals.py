@@ -259,6 +259,18 @@ def _outcome_source(log: EventLog, names: list[str], given: str | None) -> _Sour
                 % {"column": given, "columns": ", ".join(columns)},
                 where="outcome",
             )
+        approvals = log.events.filter(pl.col(ACTIVITY).is_in(names))
+        if (
+            approvals.height
+            and not approvals.select(_outcome_of((given, None)).is_not_null().any()).item()
+        ):
+            seen = approvals.get_column(given).drop_nulls().cast(pl.String).unique().sort()
+            raise LogError(
+                _("no approve or reject value in column %(column)s on an approval")
+                % {"column": given},
+                where="outcome",
+                examples=seen.head(5).to_list(),
+            )
         return (given, None)
     lower = {c.lower(): c for c in columns}
     approvals = log.events.filter(pl.col(ACTIVITY).is_in(names))

@@ -136,20 +136,28 @@ def error_event(has_lifecycle: bool) -> pl.Expr:
 
 
 def error_cases(log: EventLog) -> pl.DataFrame:
-    """The ``case`` ids of the cases that end in an error (see the module)."""
+    """The ``case`` ids of the cases that end in an error (see the module), sorted."""
     has_lifecycle = LIFECYCLE in log.events.columns
-    frame = ordered(log, *([LIFECYCLE] if has_lifecycle else []))
-    run = pl.col(CASE).ne_missing(pl.col(CASE).shift(1)).cum_sum()
-    index = pl.int_range(pl.len()).over(_RUN)
-    repeat = pl.int_range(pl.len()).over(_RUN, ACTIVITY) > 0
-    last_error = pl.when(error_event(has_lifecycle)).then(index).max().over(_RUN)
-    resumed = (repeat & (index > last_error)).any().over(_RUN)
-    return (
-        frame.with_columns(run.alias(_RUN))
-        .filter(last_error.is_not_null() & ~resumed)
-        .select(CASE)
-        .unique(maintain_order=True)
+    frame = (
+        ordered(log, *([LIFECYCLE] if has_lifecycle else []))
+        .lazy()
+        .with_row_index("__index__")
+        .with_columns(error_event(has_lifecycle).alias("__error__"))
     )
+    # Only cases with an error event need the per-case work below: usually few.
+    last_error = (
+        frame.filter("__error__").group_by(CASE).agg(pl.col("__index__").max().alias("__last__"))
+    )
+    candidates = frame.join(last_error, on=CASE, how="inner")
+    first_seen = pl.col("__index__").min().over(CASE, ACTIVITY)
+    resumed = (
+        candidates.filter(
+            (pl.col("__index__") > pl.col("__last__")) & (first_seen < pl.col("__index__"))
+        )
+        .select(CASE)
+        .unique()
+    )
+    return last_error.join(resumed, on=CASE, how="anti").select(CASE).sort(CASE).collect()
 
 
 def _cycle_part(log: EventLog, target: float, calendar: WorkingTime | None) -> dict[str, Any]:
