@@ -143,6 +143,10 @@ def create_upload(
             )
             folder = dataset.folder
             _write(upload_path(dataset), chunks, filename)
+            if kind == "ocel" and _is_xes(upload_path(dataset)):
+                kind = "xes"  # an XES file named .xml
+                dataset.source, dataset.mapping["format"] = Source.UPLOAD, kind
+                dataset.save(update_fields=["source", "mapping"])
             audit.record(actor, "diagnosis.dataset.upload", dataset, changes={"file": filename})
             if mapping is not None and kind in NEEDS_MAPPING:
                 confirm_mapping(actor, dataset, mapping, enqueue=enqueue)
@@ -172,6 +176,12 @@ def _write(path: Path, chunks: Iterable[bytes], filename: str) -> None:
     except BaseException:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise
+
+
+def _is_xes(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return b"<log" in head and b"xes" in head.lower()
 
 
 def _enqueue_import(dataset: Dataset) -> None:
