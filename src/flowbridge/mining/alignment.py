@@ -52,13 +52,15 @@ class Aligner:
 
     def __init__(self, graph: Reachability, *, max_states: int = MAX_STATES) -> None:
         self.graph = graph
-        self.max_states = max_states
         self.index = {label: i for i, label in enumerate(graph.labels)}
         self.reach = _reachable_labels(graph)
         self.must = _visible_to_finish(graph)
         # Markings from which the model cannot finish are never entered.
         self.never = len(graph.moves) + 1
+        # The shortest run of the model: the empty trace's states are the markings.
+        self.max_states = len(graph.moves) + 1
         self.empty_cost = self.align(()).cost
+        self.max_states = max_states
 
     def align(self, trace: tuple[str, ...]) -> Alignment:
         """An optimal alignment of ``trace`` (activity names) with the model."""
