@@ -165,6 +165,7 @@ def test_variants_table_and_one_variant_with_its_cases(org: Org, dataset: Datase
 
 def test_handoffs_table_between_departments(org: Org, dataset: Dataset) -> None:
     body = text(client_for(org.pmo.user).get(f"/diagnosis/{dataset.pk}/handoffs/"))
+    assert re.search(r'id="heatmap"> ?<svg', body)
     rows = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td><td>(\d+)</td><td>(\d+)</td>", body)
     assert ("Sales", "Finance", "5", "4") in rows
     assert ("Finance", "Sales", "1", "1") in rows
