@@ -186,3 +186,41 @@ def test_receipt_scores_its_rework_as_the_rework_analysis_counts_it(shared_data:
     assert result.components["rework"]["cases"] == summary["cases_with_rework"]
     assert 0 <= result.score <= 100
     assert result.cases == log.case_count == 1434
+
+
+def test_separate_start_and_complete_events_are_one_occurrence_of_an_activity() -> None:
+    rows = [
+        ("c1", "Submit", 0, "start", "A"),
+        ("c1", "Submit", 10, "complete", "A"),
+        ("c1", "Reject", 20, "start", "A"),
+        ("c1", "Reject", 30, "complete", "A"),
+        ("c1", "Notify", 40, "start", "A"),
+        ("c1", "Notify", 50, "complete", "A"),
+        ("c2", "Submit", 0, "start", "A"),
+        ("c2", "Submit", 10, "complete", "A"),
+        ("c2", "Reject", 20, "complete", "A"),
+        ("c2", "Submit", 30, "start", "A"),
+        ("c2", "Submit", 40, "complete", "A"),
+    ]
+    log = log_of(rows, "lifecycle", "department")
+    # c1 wraps up after the rejection (Notify's completion is no repeat of its start);
+    # c2 is submitted again.
+    assert error_cases(log).get_column("case").to_list() == ["c1"]
+    cost = score(log, cost_per_hour={"A": 60.0}).components["cost"]
+    # Waste: all of c1 (50 minutes) and c2's second Submit (10 + 10), not every completion.
+    assert cost["total_cost"] == pytest.approx(50 + 40)
+    assert cost["waste_cost"] == pytest.approx(50 + 20)
+
+
+def test_without_lifecycles_a_case_resumed_after_a_rejection_is_no_error() -> None:
+    log = log_of(
+        [
+            ("c1", "提交", 0),
+            ("c1", "驳回", 5),
+            ("c1", "提交", 9),
+            ("c2", "提交", 0),
+            ("c2", "驳回", 5),
+            ("c2", "通知申请人", 9),
+        ]
+    )
+    assert error_cases(log).get_column("case").to_list() == ["c2"]

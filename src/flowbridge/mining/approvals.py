@@ -40,7 +40,7 @@ from flowbridge.mining.discovery import ordered
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
 from flowbridge.mining.log import ACTIVITY, CASE, LIFECYCLE, TIMESTAMP, EventLog
-from flowbridge.mining.score import error_event
+from flowbridge.mining.score import NOT_DONE, error_event
 
 COLUMNS = (
     "first",
@@ -114,7 +114,6 @@ REJECT_VALUES = (
     "否决",
     "不批准",
 )
-NOT_DONE = ("schedule", "assign", "reassign", "start", "suspend", "resume", "note")
 _JSON_KEYS = ("decision", "outcome", "result")
 _OUTCOME = "__outcome__"
 _RUN = "__run__"

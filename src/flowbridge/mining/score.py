@@ -71,6 +71,8 @@ ERROR_WORDS = (
     "void",
 )
 ERROR_LIFECYCLES = ("pi_abort", "ate_abort", "withdraw")
+# Lifecycles of events that do not complete work: not counted as doing an activity (again).
+NOT_DONE = ("schedule", "assign", "reassign", "start", "suspend", "resume", "note")
 _RUN = "__run__"
 
 
@@ -149,10 +151,9 @@ def error_cases(log: EventLog) -> pl.DataFrame:
         frame.filter("__error__").group_by(CASE).agg(pl.col("__index__").max().alias("__last__"))
     )
     candidates = frame.join(last_error, on=CASE, how="inner")
-    first_seen = pl.col("__index__").min().over(CASE, ACTIVITY)
     resumed = (
         candidates.filter(
-            (pl.col("__index__") > pl.col("__last__")) & (first_seen < pl.col("__index__"))
+            (pl.col("__index__") > pl.col("__last__")) & _done_before(has_lifecycle, CASE)
         )
         .select(CASE)
         .unique()
@@ -223,7 +224,8 @@ def _cost_part(
 
 def _charged(log: EventLog, errors: pl.DataFrame, calendar: WorkingTime | None) -> pl.DataFrame:
     """Per event: department, seconds charged (never negative) and whether it is waste."""
-    frame = ordered(log, DEPARTMENT).with_columns(
+    extra = [LIFECYCLE] if LIFECYCLE in log.events.columns else []
+    frame = ordered(log, DEPARTMENT, *extra).with_columns(
         pl.col(CASE).ne_missing(pl.col(CASE).shift(1)).cum_sum().alias(_RUN)
     )
     first = pl.col(_RUN).ne_missing(pl.col(_RUN).shift(1))
@@ -232,13 +234,26 @@ def _charged(log: EventLog, errors: pl.DataFrame, calendar: WorkingTime | None) 
         span = (pl.col(TIMESTAMP) - since).dt.total_microseconds() / 1_000_000
     else:
         span = calendar.seconds_between(since, pl.col(TIMESTAMP)).cast(pl.Float64)
-    repeat = pl.int_range(pl.len()).over(_RUN, ACTIVITY) > 0
+    repeat = _done_before(LIFECYCLE in frame.columns, _RUN)
     in_error = pl.col(CASE).is_in(errors.get_column(CASE).implode())
     return frame.select(
         DEPARTMENT,
         span.clip(lower_bound=0.0).alias("seconds"),
         (repeat | in_error).alias("waste"),
     )
+
+
+def _done_before(has_lifecycle: bool, case: str) -> pl.Expr:
+    """True on events whose activity the case already completed before (a repeat).
+
+    Events that only schedule, assign or start work (:data:`NOT_DONE`) are
+    no occurrence of their activity, so a log with separate start and
+    complete events does not see every completion as a repeat of its start.
+    """
+    if not has_lifecycle:
+        return pl.int_range(pl.len()).over(case, ACTIVITY) > 0
+    done = (~pl.col(LIFECYCLE).str.to_lowercase().is_in(NOT_DONE).fill_null(False)).cast(pl.UInt32)
+    return (done.cum_sum() - done).over(case, ACTIVITY) > 0
 
 
 def _formula(parts: Mapping[str, Mapping[str, Any]]) -> str:
