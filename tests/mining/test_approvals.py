@@ -353,3 +353,21 @@ def test_a_rejection_right_after_the_second_approval_is_its_disagreement() -> No
     assert table.select("cases", "disagreements", "added_total_seconds").rows() == [
         (3, 1, 60 * 60.0)
     ]
+
+
+def test_the_diagnosis_engine_log_shape_reads_its_outcome_column() -> None:
+    # diagnosis/engine_log.py: assignments and notes left out, what each event decided in
+    # ``outcome`` (approved, rejected, done, returned), the step's in ``step_outcome``.
+    rows: list[tuple[Any, ...]] = []
+    for number in range(1, 5):
+        director = "returned" if number == 4 else "approved"
+        rows += [
+            (number, "填写申请", 0, "complete", "done", "done", "done"),
+            (number, "部门经理审批", 30, "complete", "approve", "approved", "approved"),
+            (number, "财务总监审批", 30 + 15 * number, "complete", "approve", director, director),
+        ]
+    log = log_of(rows, "lifecycle", "operation", "outcome", "step_outcome")
+    table = redundant_approvals(log, max_disagreement=0.25)
+    assert table.rows() == [
+        ("部门经理审批", "财务总监审批", 4, 1, 0.25, 37.5 * 60, 150 * 60.0, "outcome:outcome")
+    ]
