@@ -205,7 +205,7 @@ def redundant_approvals(
 def _chain(log: EventLog, source: _Source | None) -> pl.DataFrame:
     """Completed events in case order, with the case's run number and normalised outcome."""
     extra = [c for c in (LIFECYCLE,) if c in log.events.columns]
-    if source is not None and source[0] not in extra:
+    if source is not None and source[0] not in (*extra, CASE, ACTIVITY, TIMESTAMP):
         extra.append(source[0])
     frame = ordered(log, *extra)
     if LIFECYCLE in frame.columns:
