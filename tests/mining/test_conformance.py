@@ -21,6 +21,7 @@ import pytest
 from flowbridge.mining.bpmnmodel import read_bpmn
 from flowbridge.mining.conformance import CASE_COLUMNS, conformance
 from flowbridge.mining.log import CASE, EventLog, from_frame
+from flowbridge.mining.modelnet import to_net
 from tests.mining.bpmn_support import approval, bpmn
 from tests.mining.pm4py_support import both, over_shared_logs, quiet
 from tests.mining.pm4py_support import pm4py as pm4py_module
@@ -226,3 +227,19 @@ def pm4py_figures(path: Path, cases: dict[str, list[str]]) -> dict[str, Any]:
     by_trace = {tuple(m for m, _t in a["alignment"] if m != ">>"): a["fitness"] for a in aligned}
     figures["cases"] = {case: by_trace[tuple(acts)] for case, acts in cases.items()}
     return figures
+
+
+@pytest.mark.parametrize("make", [approval, parallel_and_inclusive])
+def test_the_petri_net_has_the_shape_pm4py_gives_the_same_bpmn(make: Any, tmp_path: Path) -> None:
+    path = tmp_path / "model.bpmn"
+    path.write_bytes(make())
+    ours = to_net(read_bpmn(path))
+    pm4py = pm4py_module()
+    with quiet():
+        net, _im, _fm = pm4py.convert_to_petri_net(pm4py.read_bpmn(str(path)))
+    places = {p for t in ours.transitions.values() for p in t.pre + t.post}
+    assert len(ours.transitions) == len(net.transitions)
+    assert len(places) == len(net.places)
+    assert sorted(t.label or "" for t in ours.transitions.values()) == sorted(
+        t.label or "" for t in net.transitions
+    )
