@@ -1,10 +1,14 @@
 """Read and write XES event logs (``.xes`` and ``.xes.gz``).
 
-The reader streams: lxml's iterparse hands over one event at a time, each
-is cleared once read, and values are gathered in plain lists that become a
-Polars frame every :data:`CHUNK_EVENTS` events, so a 3 GB file never sits
-in memory as a tree. Values stay text until a whole chunk is typed at once
-by Polars (dates, numbers, booleans), which is where the time goes.
+Files in the common layout are read by the vectorised reader of
+:mod:`flowbridge.mining.xes_fast`; everything else, and every file that
+reader is not sure of, by the streaming reader here, which gives the same
+log (tested) and names the line of what is wrong. It streams: lxml's
+iterparse hands over one event at a time, each is cleared once read, and
+values are gathered in plain lists that become a Polars frame every
+:data:`CHUNK_EVENTS` events, so a 3 GB file never sits in memory as a
+tree. Values stay text until a whole chunk is typed at once by Polars
+(dates, numbers, booleans).
 
 XES keys map to the canonical columns of :mod:`flowbridge.mining.log`
 (``concept:name`` → ``activity``, ``time:timestamp`` → ``timestamp``, …);
@@ -25,36 +29,25 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from flowbridge.mining.errors import ImportReport, LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.log import (
-    ACTIVITY,
-    CASE,
-    DEPARTMENT,
-    LIFECYCLE,
-    POSITION,
-    RESOURCE,
-    START,
-    TIME_TYPE,
-    TIMESTAMP,
-    EventLog,
-    from_frame,
+from flowbridge.mining.log import ACTIVITY, CASE, POSITION, START, TIMESTAMP, EventLog, from_frame
+from flowbridge.mining.xes_fast import Unsure, read_fast
+from flowbridge.mining.xes_values import (
+    EVENT_KEYS as EVENT_KEYS,  # the XES writer maps columns back with it
+)
+from flowbridge.mining.xes_values import (
+    LINE,
+    SIMPLE_TYPES,
+    TRACE_NO,
+    assemble,
+    column_name,
+    kind_seen,
+    parse_dates,
+    trace_column,
 )
 
 Progress = Callable[[int, int], None]
 
 CHUNK_EVENTS = 100_000
-EVENT_KEYS = {
-    "concept:name": ACTIVITY,
-    "time:timestamp": TIMESTAMP,
-    "start_timestamp": START,
-    "org:resource": RESOURCE,
-    "org:group": DEPARTMENT,
-    "lifecycle:transition": LIFECYCLE,
-}
-# Column names the reader sets itself; an XES attribute of the same name gets a trailing "_".
-RESERVED = {CASE, POSITION, *EVENT_KEYS.values()}
-SIMPLE_TYPES = {"string", "date", "int", "float", "boolean", "id"}
-TRACE_NO = "__trace__"
-LINE = "__line__"
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -71,9 +64,29 @@ def read_xes(path: str | Path, *, progress: Progress | None = None) -> EventLog:
     path = Path(path)
     if not path.is_file():
         raise LogError(_("no such file"), where=str(path))
-    reader = _XesReader(path, progress)
-    events = reader.read()
-    return from_frame(events, source=str(path), report=reader.report)
+    progress = _forward_only(progress)
+    try:
+        events, report = read_fast(path, progress)
+    except (Unsure, pl.exceptions.PolarsError, EOFError, OSError, zlib.error):
+        # Not the common layout, or not well-formed: the streaming reader reads it or says
+        # precisely what is wrong and where.
+        reader = _XesReader(path, progress)
+        events, report = reader.read(), reader.report
+    return from_frame(events, source=str(path), report=report)
+
+
+def _forward_only(progress: Progress | None) -> Progress | None:
+    """The progress callback, never going back when the file is read a second time."""
+    if progress is None:
+        return None
+    furthest = 0
+
+    def forward(done: int, total: int) -> None:
+        nonlocal furthest
+        furthest = max(furthest, done)
+        progress(furthest, total)
+
+    return forward
 
 
 class _CountingFile:
@@ -191,12 +204,15 @@ class _XesReader:
             if name is None:
                 if key is None:
                     continue
-                name = self.names[key] = _column_name(key)
+                name = self.names[key] = column_name(key)
             if kinds.get(name) != kind:
-                self._kind_seen(name, kind)
+                kind_seen(kinds, name, kind)
             column = columns.get(name)
             if column is None:
                 column = columns[name] = [None] * rows
+            elif len(column) > rows:
+                column[rows] = child.get("value")  # the key again in this event: the last counts
+                continue
             elif len(column) < rows:
                 column.extend([None] * (rows - len(column)))
             column.append(child.get("value"))
@@ -212,18 +228,12 @@ class _XesReader:
         if self.rows >= CHUNK_EVENTS:
             self._flush()
 
-    def _kind_seen(self, name: str, kind: str) -> None:
-        known = self.kinds.setdefault(name, kind)
-        if known != kind and name not in (TIMESTAMP, START):
-            self.kinds[name] = "string"  # types disagree: keep the text
-
     def _trace_attribute(self, elem: Any) -> None:
         kind, key = _local(elem.tag), elem.get("key")
         if key is None or kind not in SIMPLE_TYPES:
             return
-        name = CASE if key == "concept:name" else f"case:{key}"
-        if self.trace_kinds.setdefault(name, kind) != kind:
-            self.trace_kinds[name] = "string"
+        name = trace_column(key)
+        kind_seen(self.trace_kinds, name, kind)
         self.trace_values[name] = elem.get("value")
 
     def _end_trace(self, elem: Any) -> None:
@@ -275,7 +285,7 @@ class _XesReader:
             if name not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
         raw_time = pl.col(TIMESTAMP)
-        frame = frame.with_columns(_parse_dates(raw_time).alias("__time__"))
+        frame = frame.with_columns(parse_dates(frame[TIMESTAMP]).alias("__time__"))
         checks = [
             (pl.col(ACTIVITY).is_null(), _("event without activity (concept:name)"), False),
             (raw_time.is_null(), _("event without timestamp (time:timestamp)"), False),
@@ -292,7 +302,7 @@ class _XesReader:
             frame = frame.filter(~bad)
         frame = frame.with_columns(pl.col("__time__").alias(TIMESTAMP)).drop("__time__", LINE)
         if START in frame.columns:
-            frame = frame.with_columns(_parse_dates(pl.col(START)).alias(START))
+            frame = frame.with_columns(parse_dates(frame[START]))
         self.report.rows_kept += frame.height
         return frame
 
@@ -303,12 +313,6 @@ class _XesReader:
                 where=str(self.path),
                 examples=self.report.lines(),
             )
-        events = pl.concat(self.event_chunks, how="diagonal_relaxed")
-        events = events.with_columns(
-            _typed(pl.col(name), kind).alias(name)
-            for name, kind in self.kinds.items()
-            if name in events.columns and name not in (ACTIVITY, TIMESTAMP, START)
-        )
         count = self.trace_count
         traces = pl.DataFrame(
             [
@@ -319,12 +323,8 @@ class _XesReader:
                 )
                 for name, values in self.traces.items()
             ]
-        ).with_columns(
-            _typed(pl.col(name), kind).alias(name)
-            for name, kind in self.trace_kinds.items()
-            if name != CASE
         )
-        return events.join(traces, on=TRACE_NO, how="left").drop(TRACE_NO)
+        return assemble(self.event_chunks, self.kinds, traces, self.trace_kinds)
 
     def _syntax_error(self, error: Any, counting: _CountingFile) -> LogError:
         line = error.lineno
@@ -348,43 +348,6 @@ def _simple_kind(tag: str) -> str:
     return kind if kind in SIMPLE_TYPES else ""
 
 
-def _column_name(key: str) -> str:
-    """Canonical name for the standard keys; a key that clashes with one gets a trailing "_"."""
-    if key in EVENT_KEYS:
-        return EVENT_KEYS[key]
-    clashes = key in RESERVED or key in (TRACE_NO, LINE) or key.startswith("case:")
-    return key + "_" if clashes else key
-
-
 def _local(tag: Any) -> str:
     text = str(tag)
     return text.rpartition("}")[2] if text[:1] == "{" else text
-
-
-def _parse_dates(expr: pl.Expr) -> pl.Expr:
-    """xs:dateTime text to UTC microseconds; offsets are honoured, times without one are UTC."""
-    text = expr.str.strip_chars().str.replace(r"[Zz]$", "+00:00").str.replace(" ", "T")
-    formats = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d")
-    return pl.coalesce(
-        text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False) for f in formats
-    ).cast(TIME_TYPE)
-
-
-def _typed(expr: pl.Expr, kind: str) -> pl.Expr:
-    if kind == "date":
-        return _parse_dates(expr)
-    if kind == "int":
-        return expr.str.strip_chars().cast(pl.Int64, strict=False)
-    if kind == "float":
-        return expr.str.strip_chars().cast(pl.Float64, strict=False)
-    if kind == "boolean":
-        return (
-            expr.str.strip_chars()
-            .str.to_lowercase()
-            .replace_strict(
-                {"true": True, "1": True, "false": False, "0": False},
-                default=None,
-                return_dtype=pl.Boolean,
-            )
-        )
-    return expr

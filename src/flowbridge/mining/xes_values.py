@@ -1,0 +1,143 @@
+"""What both XES readers share: column names, typing of values, and the final frame.
+
+The streaming reader (:mod:`flowbridge.mining.xes`) and the vectorised one
+(:mod:`flowbridge.mining.xes_fast`) gather values as text in chunks of
+events and trace attributes; :func:`assemble` types and joins them the same
+way for both, so that the two give identical logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from flowbridge.mining.log import (
+    ACTIVITY,
+    CASE,
+    DEPARTMENT,
+    LIFECYCLE,
+    POSITION,
+    RESOURCE,
+    START,
+    TIME_TYPE,
+    TIMESTAMP,
+)
+
+EVENT_KEYS = {
+    "concept:name": ACTIVITY,
+    "time:timestamp": TIMESTAMP,
+    "start_timestamp": START,
+    "org:resource": RESOURCE,
+    "org:group": DEPARTMENT,
+    "lifecycle:transition": LIFECYCLE,
+}
+# Column names the reader sets itself; an XES attribute of the same name gets a trailing "_".
+RESERVED = {CASE, POSITION, *EVENT_KEYS.values()}
+SIMPLE_TYPES = {"string", "date", "int", "float", "boolean", "id"}
+TRACE_NO = "__trace__"
+LINE = "__line__"
+
+
+def column_name(key: str) -> str:
+    """Canonical name for the standard keys; a key that clashes with one gets a trailing "_"."""
+    if key in EVENT_KEYS:
+        return EVENT_KEYS[key]
+    clashes = key in RESERVED or key in (TRACE_NO, LINE) or key.startswith("case:")
+    return key + "_" if clashes else key
+
+
+def trace_column(key: str) -> str:
+    """Trace attributes are ``case:<key>``, as in PM4Py's frames; the trace's name is the case."""
+    return CASE if key == "concept:name" else f"case:{key}"
+
+
+def kind_seen(kinds: dict[str, str], name: str, kind: str) -> None:
+    """The first type seen for a column, or "string" once two attributes of it disagree."""
+    known = kinds.setdefault(name, kind)
+    if known != kind and name not in (TIMESTAMP, START):
+        kinds[name] = "string"
+
+
+DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d")
+
+
+def parse_dates(texts: pl.Series) -> pl.Series:
+    """xs:dateTime text to UTC microseconds; offsets are honoured, times without one are UTC.
+
+    The first format that reads a value counts. Each step runs only when some
+    value needs it: most files hold one format, and one strptime per column
+    is a tenth of trying four.
+    """
+    text = texts.str.strip_chars()
+    if (text.str.ends_with("Z") | text.str.ends_with("z")).any():
+        text = text.str.replace(r"[Zz]$", "+00:00")
+    if text.str.contains(" ", literal=True).any():
+        text = text.str.replace(" ", "T", literal=True)
+    tries = [
+        text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
+        for f in DATE_FORMATS[:1]
+    ]
+    if tries[0].null_count() > text.null_count():
+        tries += [
+            text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
+            for f in DATE_FORMATS[1:]
+        ]
+    return pl.select(pl.coalesce(tries)).to_series().cast(TIME_TYPE).alias(texts.name)
+
+
+def typed(column: pl.Series, kind: str) -> pl.Series:
+    """Text of an XES attribute as its declared type; what does not parse becomes null."""
+    if kind == "date":
+        return parse_dates(column)
+    return column.to_frame().select(_typed(pl.col(column.name), kind)).to_series()
+
+
+def _typed(expr: pl.Expr, kind: str) -> pl.Expr:
+    if kind == "int":
+        return expr.str.strip_chars().cast(pl.Int64, strict=False)
+    if kind == "float":
+        return expr.str.strip_chars().cast(pl.Float64, strict=False)
+    if kind == "boolean":
+        return (
+            expr.str.strip_chars()
+            .str.to_lowercase()
+            .replace_strict(
+                {"true": True, "1": True, "false": False, "0": False},
+                default=None,
+                return_dtype=pl.Boolean,
+            )
+        )
+    return expr
+
+
+def assemble(
+    event_chunks: Iterable[pl.DataFrame],
+    kinds: dict[str, str],
+    traces: pl.DataFrame,
+    trace_kinds: dict[str, str],
+) -> pl.DataFrame:
+    """Events (text, with trace number and position) typed and joined with their trace's values.
+
+    Columns come in a fixed order whatever the chunking: event attributes
+    in the order they were first seen, ``position``, then trace attributes
+    in the order they were first seen.
+    """
+    events = pl.concat(list(event_chunks), how="diagonal_relaxed")
+    events = events.with_columns(
+        typed(events[name], kind)
+        for name, kind in kinds.items()
+        if name in events.columns and name not in (ACTIVITY, TIMESTAMP, START)
+    )
+    traces = traces.with_columns(
+        typed(traces[name], kind)
+        for name, kind in trace_kinds.items()
+        if name != CASE and name in traces.columns
+    )
+    joined = events.join(traces, on=TRACE_NO, how="left", maintain_order="left").drop(TRACE_NO)
+    first = [n for n in kinds if n in events.columns and n != TRACE_NO]
+    last = [n for n in trace_kinds if n in traces.columns]
+    order = [*first, *(n for n in events.columns if n not in first and n != TRACE_NO)]
+    order += [*last, *(n for n in traces.columns if n not in last and n != TRACE_NO)]
+    moved = [n for n in order if n != POSITION]
+    return joined.select(*moved[: len(first)], POSITION, *moved[len(first) :])
