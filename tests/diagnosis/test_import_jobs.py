@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from flowbridge.diagnosis import services
+from flowbridge.diagnosis import importing, services
 from flowbridge.diagnosis.models import Dataset, Status
 from flowbridge.mining import read_xes, write_parquet
 from tests.diagnosis.conftest import RECEIPT_CSV, Upload
@@ -118,3 +118,37 @@ def test_a_deleted_dataset_job_does_nothing(upload: Upload, worker: Callable[[],
     worker()
     assert DBTaskResult.objects.get(pk=dataset.job_id).status == "SUCCESSFUL"
     assert not (folder / "events.parquet").exists()
+
+
+def test_the_job_writes_its_progress_as_the_reader_goes(
+    upload: Upload,
+    worker: Callable[[], None],
+    shared_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[float] = []
+    real_set = importing.ProgressWriter.set
+
+    def recording_set(self: importing.ProgressWriter, value: float) -> None:
+        real_set(self, value)
+        # What a polling page would read at this moment.
+        seen.append(Dataset.objects.get(pk=self.dataset_id).progress)
+
+    monkeypatch.setattr(importing.ProgressWriter, "set", recording_set)
+    upload("receipt.xes", (shared_data / "logs" / "receipt.xes").read_bytes())
+    worker()
+    # How often the reader calls back is the reader's; each call that moves the bar
+    # by 1 % or more reaches the row before the log is written.
+    assert seen and seen == sorted(seen)
+    assert 0 < seen[0] and seen[-1] == pytest.approx(importing.READ_SHARE)
+
+
+def test_progress_writer_throttles(upload: Upload) -> None:
+    dataset = upload("a.csv", RECEIPT_CSV)
+    writer = importing.ProgressWriter(dataset.pk)
+    writer(1, 1000)
+    dataset.refresh_from_db()
+    assert dataset.progress == 0.0  # 0.1 % is below the step
+    writer(500, 1000)
+    dataset.refresh_from_db()
+    assert dataset.progress == pytest.approx(0.45)

@@ -199,3 +199,30 @@ def test_pages_speak_chinese_by_default(org: Org, upload: Upload, settings: Any)
     assert "指定各列含义" in page and "按这些列导入" in page
     page = client.get(reverse("diagnosis:list")).content.decode()
     assert "流程诊断" in page
+
+
+def test_a_failed_csv_import_may_be_mapped_again(
+    org: Org, upload: Upload, worker: Callable[[], None]
+) -> None:
+    # The times are in "when"; the first import is told to read "timestamp" (all unreadable).
+    content = (
+        "case_id,activity,when,timestamp\n"
+        "c1,Submit,2024-03-05 09:00:00,soon\n"
+        "c1,Approve,2024-03-05 10:30:00,later\n"
+        "c2,Submit,2024-03-05 11:00:00,soon\n"
+    )
+    dataset = upload("t.csv", content, mapping={"timestamp": "timestamp"})
+    worker()
+    dataset.refresh_from_db()
+    assert dataset.status == Status.FAILED
+    client = client_for(org.pmo)
+    page = client.get(reverse("diagnosis:job", args=[dataset.pk])).content.decode()
+    assert 'id="job-remap"' in page
+    response = client.post(
+        reverse("diagnosis:mapping", args=[dataset.pk]),
+        {"case": "case_id", "activity": "activity", "timestamp": "when", "timezone": "UTC"},
+    )
+    assert response.status_code == 302
+    worker()
+    dataset.refresh_from_db()
+    assert (dataset.status, dataset.cases, dataset.error) == (Status.READY, 2, "")

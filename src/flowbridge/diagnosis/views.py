@@ -202,6 +202,7 @@ def status_json(dataset: Dataset) -> dict[str, Any]:
 def job(request: HttpRequest, dataset_id: int) -> HttpResponse:
     dataset = _dataset(request, dataset_id)
     state = status_json(dataset)
+    may_change = may(request.user, Action.CHANGE, dataset)
     return render(
         request,
         "diagnosis/job.html",
@@ -210,7 +211,12 @@ def job(request: HttpRequest, dataset_id: int) -> HttpResponse:
             "state": state,
             "running": dataset.status in (Status.PENDING, Status.IMPORTING)
             and not state["needs_mapping"],
-            "may_change": may(request.user, Action.CHANGE, dataset),
+            "may_change": may_change,
+            # A failed CSV or OCEL import keeps its file: the user may choose again.
+            "may_remap": may_change
+            and dataset.status == Status.FAILED
+            and bool(dataset.upload_path)
+            and dataset.mapping.get("format") in services.NEEDS_MAPPING,
         },
     )
 
