@@ -1,4 +1,4 @@
-"""Uploading receipt.xes through the page: the job runs in the background and the page sees it end."""
+"""Uploading receipt.xes through the page: the job runs in the background and the page sees it."""
 
 from __future__ import annotations
 

@@ -140,7 +140,7 @@ def test_the_job_writes_its_progress_as_the_reader_goes(
     # How often the reader calls back is the reader's; each call that moves the bar
     # by 1 % or more reaches the row before the log is written.
     assert seen and seen == sorted(seen)
-    assert 0 < seen[0] and seen[-1] == pytest.approx(importing.READ_SHARE)
+    assert seen[0] > 0 and seen[-1] == pytest.approx(importing.READ_SHARE)
 
 
 def test_progress_writer_throttles(upload: Upload) -> None:
