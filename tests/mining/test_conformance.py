@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from flowbridge.mining.bpmnmodel import read_bpmn
+from flowbridge.mining.bpmnmodel import ModelError, read_bpmn
 from flowbridge.mining.conformance import CASE_COLUMNS, conformance
 from flowbridge.mining.log import CASE, EventLog, from_frame
 from flowbridge.mining.modelnet import to_net
@@ -243,3 +243,59 @@ def test_the_petri_net_has_the_shape_pm4py_gives_the_same_bpmn(make: Any, tmp_pa
     assert sorted(t.label or "" for t in ours.transitions.values()) == sorted(
         t.label or "" for t in net.transitions
     )
+
+
+def test_bpmn_semantics_beyond_pm4py_boundary_implicit_split_and_merge() -> None:
+    # Work may be interrupted by a timer (then only Escalate is logged); after Work, two
+    # flows leave it (a parallel split) and both arrive at Last, which runs once per token.
+    extra = (
+        '<boundaryEvent id="late" attachedToRef="t1"><timerEventDefinition/></boundaryEvent>'
+        '<task id="esc" name="Escalate"/>'
+        '<sequenceFlow id="b1" sourceRef="late" targetRef="esc"/>'
+        '<sequenceFlow id="b2" sourceRef="esc" targetRef="e"/>'
+    )
+    model = read_bpmn(
+        bpmn(
+            [
+                ("startEvent", "s", ""), ("task", "t1", "Work"), ("task", "t2", "Then"),
+                ("task", "t3", "Also"), ("task", "t4", "Last"), ("endEvent", "e", ""),
+            ],
+            [("s", "t1"), ("t1", "t2"), ("t1", "t3"), ("t2", "t4"), ("t3", "t4"), ("t4", "e")],
+            extra=extra,
+        )
+    )  # fmt: skip
+    cases = {
+        "interrupted": ["Escalate"],
+        "both-branches": ["Work", "Also", "Then", "Last", "Last"],
+        "one-branch": ["Work", "Then", "Last"],
+    }
+    rows = {r[0]: r[1:] for r in conformance(log_of(cases), model).cases.rows()}
+    assert rows["interrupted"] == (1.0, [], [], [])
+    assert rows["both-branches"] == (1.0, [], [], [])
+    # The shortest run is the interrupted one (one activity): 1 - 2 / (3 + 1).
+    assert rows["one-branch"] == (0.5, ["Also", "Last"], [], [])
+
+
+def test_an_empty_log_has_no_cases_and_no_deviations() -> None:
+    empty = from_frame(
+        pl.DataFrame(
+            schema={"case": pl.String, "activity": pl.String, "timestamp": pl.Datetime("us", "UTC")}
+        )
+    )
+    result = conformance(empty, read_bpmn(approval()))
+    assert (result.fitness, result.average_fitness, result.conforming_share) == (0.0, 0.0, 0.0)
+    assert result.cases.columns == list(CASE_COLUMNS) and result.cases.height == 0
+    assert result.deviations.height == 0
+
+
+def test_a_model_that_can_never_finish_is_refused() -> None:
+    # An exclusive choice joined by a parallel gateway waits forever for the other branch.
+    deadlock = bpmn(
+        [
+            ("startEvent", "s", ""), ("exclusiveGateway", "x", ""), ("task", "a", "a"),
+            ("task", "b", "b"), ("parallelGateway", "j", ""), ("endEvent", "e", ""),
+        ],
+        [("s", "x"), ("x", "a"), ("x", "b"), ("a", "j"), ("b", "j"), ("j", "e")],
+    )  # fmt: skip
+    with pytest.raises(ModelError, match="can never finish"):
+        conformance(log_of({"1": ["a"]}), read_bpmn(deadlock))
