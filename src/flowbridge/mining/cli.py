@@ -18,6 +18,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -88,11 +89,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (0 done, 2 the log cannot be read)."""
     args = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.report:
-        return fail(_("--report: the HTML report is not yet available"))
     if args.json and args.json != "-" and not Path(args.json).parent.is_dir():
         # Said before a read that may take minutes, not after it.
         return fail(_("--json %(out)s: no such folder") % {"out": args.json})
+    if args.report and not Path(args.report).parent.is_dir():
+        return fail(_("--report %(out)s: no such folder") % {"out": args.report})
     columns = {k: v for k, v in vars(args).items() if k in COLUMN_OPTIONS and v}
     path = Path(args.log)
     shown = ProgressBar(path.name, sys.stderr) if sys.stderr.isatty() else None
@@ -117,12 +118,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             default=str,
         )
         if to_stdout:
-            print(document)
-            return 0
-        try:
-            Path(args.json).write_text(document + "\n", encoding="utf-8")
-        except OSError as error:
-            return fail(f"--json {args.json}: {error.strerror or error}")
+            print(document, flush=True)
+        else:
+            try:
+                Path(args.json).write_text(document + "\n", encoding="utf-8")
+            except OSError as error:
+                return fail(f"--json {args.json}: {error.strerror or error}")
+    if args.report:
+        return write_report(log, path, Path(args.report))
+    return 0
+
+
+def write_report(log: EventLog, path: Path, out: Path) -> int:
+    """Write the HTML report of ``log`` (read from ``path``) to ``out``."""
+    from flowbridge.mining.report import html_report
+
+    try:
+        document = html_report(log, title=path.name, generated_at=datetime.now(UTC))
+    except LogError as error:
+        return fail(one_line(error))
+    try:
+        out.write_text(document, encoding="utf-8")
+    except OSError as error:
+        return fail(f"--report {out}: {error.strerror or error}")
+    print(_("report written to %(out)s") % {"out": out}, file=sys.stderr)
     return 0
 
 
