@@ -237,3 +237,17 @@ def test_a_dataset_of_our_own_process_is_checked_against_its_design(
     plain = make_dataset(org, name="Uploaded")
     body = text(client_for(org.pmo.user).get(f"/diagnosis/{plain.pk}/findings/"))
     assert "conformance" not in re.findall(r'data-kind="(\w+)"', body)
+
+
+def test_findings_text_follows_each_persons_language(org: Org, dataset: Dataset) -> None:
+    """The library's titles come in the page's language, whatever the server's environment."""
+    english = client_for(org.pmo.user)
+    english.cookies["django_language"] = "en"
+    chinese = client_for(org.pmo.user)
+    chinese.cookies["django_language"] = "zh-hans"
+    title = re.compile(r'<h2><span class="rank">\d+\.</span>(.*?)</h2>')
+    english_titles = title.findall(text(english.get(f"/diagnosis/{dataset.pk}/findings/")))
+    chinese_titles = title.findall(text(chinese.get(f"/diagnosis/{dataset.pk}/findings/")))
+    assert english_titles and len(english_titles) == len(chinese_titles)
+    assert not any(re.search("[\u4e00-\u9fff]", t) for t in english_titles)
+    assert all(re.search("[\u4e00-\u9fff]", t) for t in chinese_titles)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from flowbridge.core.errors import InvalidInput, NotFound
 from flowbridge.mining.bpmnmodel import ProcessModel, read_bpmn
 from flowbridge.mining.discovery import BEGINS, ordered, variants
+from flowbridge.mining.i18n import language as mining_language
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.findings import Finding
 from flowbridge.mining.log import ACTIVITY, CASE, TIMESTAMP, EventLog
@@ -141,7 +142,9 @@ class Analysis:
         found = cache.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[no-any-return]
-        value = compute()
+        # The library's own text (findings, the score's formula) in the person's language too.
+        with mining_language(translation.get_language() or settings.LANGUAGE_CODE):
+            value = compute()
         cache.set(key, value, CACHE_SECONDS)
         return value
 
