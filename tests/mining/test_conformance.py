@@ -297,5 +297,6 @@ def test_a_model_that_can_never_finish_is_refused() -> None:
         ],
         [("s", "x"), ("x", "a"), ("x", "b"), ("a", "j"), ("b", "j"), ("j", "e")],
     )  # fmt: skip
-    with pytest.raises(ModelError, match="can never finish"):
+    with pytest.raises(ModelError, match="can never finish") as caught:
         conformance(log_of({"1": ["a"]}), read_bpmn(deadlock))
+    assert caught.value.where == "process p1"

@@ -63,7 +63,8 @@ def conformance(log: EventLog, model: ProcessModel, *, max_states: int = MAX_STA
     variant that hits it counts as all its events inserted plus the shortest
     model run skipped (fitness 0), and ``notes`` says how many cases that was.
     """
-    aligner = Aligner(reachability(to_net(model)), max_states=max_states)
+    graph = reachability(to_net(model), where=f"process {model.process_id}")
+    aligner = Aligner(graph, max_states=max_states)
     traces = (
         ordered(log)
         .select(CASE, ACTIVITY)

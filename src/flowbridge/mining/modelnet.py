@@ -195,8 +195,11 @@ class Reachability:
     final: list[bool]
 
 
-def reachability(net: Net, *, limit: int = MAX_MARKINGS) -> Reachability:
-    """Every marking reachable from one token in the source, breadth first."""
+def reachability(net: Net, *, limit: int = MAX_MARKINGS, where: str = "") -> Reachability:
+    """Every marking reachable from one token in the source, breadth first.
+
+    ``where`` names the model in errors (a run that never ends, too many states).
+    """
     labels = sorted({t.label for t in net.transitions.values() if t.label is not None})
     index = {label: i for i, label in enumerate(labels)}
     steps = []
@@ -227,7 +230,8 @@ def reachability(net: Net, *, limit: int = MAX_MARKINGS) -> Reachability:
                     if len(order) >= limit:
                         raise ModelError(
                             _("the model has more than %d states; is a token never consumed?")
-                            % limit
+                            % limit,
+                            where=where,
                         )
                     number[key] = len(order)
                     order.append(key)
@@ -235,5 +239,5 @@ def reachability(net: Net, *, limit: int = MAX_MARKINGS) -> Reachability:
         moves.append(out)
     final = [bool(m) and all(p == SINK for p, _k in m) for m in order]
     if not any(final):
-        raise ModelError(_("the model can never finish: no run reaches an end event"))
+        raise ModelError(_("the model can never finish: no run reaches an end event"), where=where)
     return Reachability(labels, moves, final)
