@@ -68,7 +68,9 @@ th{font-weight:600;color:var(--muted);font-size:12px}.num{text-align:right;white
 .finding h3{margin:2px 0}.facts{color:var(--muted);margin:2px 0}
 .scroll{overflow:auto}.maps svg{max-width:100%;height:auto}
 .fb-chart{width:100%;max-width:640px;height:auto}
-.switch label{margin-right:14px;cursor:pointer}
+.switch label{margin-right:14px;cursor:pointer;color:var(--muted)}
+#fb-frequency:checked~.switch [for=fb-frequency],#fb-median:checked~.switch [for=fb-median]
+{color:var(--accent);font-weight:600;text-decoration:underline}
 #fb-median:checked~.maps .by-frequency,#fb-frequency:checked~.maps .by-median{display:none}
 details summary{cursor:pointer;color:var(--accent)}
 footer{color:var(--muted);text-align:center;padding:20px;font-size:12px}
