@@ -14,10 +14,11 @@
   an event sub-process is left out (its steps, if logged, count as inserted);
 * an interrupting boundary event is an alternative to its activity (the
   activity was interrupted, so the log does not show it, and the flow goes on
-  from the event); a boundary event without outgoing flows is ignored.
+  from the event); the path of a non-interrupting one may run once beside its
+  activity, or not at all; a boundary event without outgoing flows is ignored.
 
-Anything else that carries the flow (a non-interrupting boundary event, a
-complex gateway, an event sub-process, an ad-hoc sub-process) is refused with
+Anything else that carries the flow (a complex gateway, an ad-hoc
+sub-process) is refused with
 a :class:`ModelError` naming the element and its id. XML is parsed without
 network access and without expanding entities.
 """
@@ -191,6 +192,8 @@ class _Builder:
         self.scope_starts: list[Flow] = []
         # Interrupting boundary events per activity: entering the activity is a choice.
         self.boundary: dict[str, list[str]] = {}
+        # Non-interrupting ones: the event's path may run beside the activity.
+        self.alongside: dict[str, list[str]] = {}
         self.boundary_events: set[str] = set()
 
     def fail(self, element: etree._Element, message: str) -> ModelError:
@@ -274,29 +277,46 @@ class _Builder:
         )
         if not has_outgoing:
             return
-        if element.get("cancelActivity") == "false":
-            raise self.fail(element, _("non-interrupting boundary events are not supported"))
         attached = element.get("attachedToRef") or ""
         if not element_id:
             raise self.fail(element, _("element without an id"))
         self.nodes[element_id] = Node(element_id, "silent")
-        self.boundary.setdefault(attached, []).append(element_id)
+        kind = self.alongside if element.get("cancelActivity") == "false" else self.boundary
+        kind.setdefault(attached, []).append(element_id)
         self.boundary_events.add(element_id)
 
     def finish(self) -> dict[str, Node]:
         flows = [Flow(f.id, self.exits.get(f.source, f.source), f.target) for f in self.flows]
         flows.extend(self.scope_starts)
-        for activity, events in self.boundary.items():
+        for activity, events in [*self.boundary.items(), *self.alongside.items()]:
             if activity not in self.nodes:
                 raise ModelError(
                     _("boundary event attached to an unknown activity %s") % activity,
                     where=f"{self.where}: {', '.join(events)}",
                 )
+        for activity, events in self.boundary.items():
+            # Interrupted: the activity does not complete, the flow goes on from the event.
             choice = f"{activity}/interrupted"
             self.nodes[choice] = Node(choice, "exclusive")
             flows = [Flow(f.id, f.source, choice) if f.target == activity else f for f in flows]
             flows.append(Flow(f"{choice}/{activity}", choice, activity))
             flows.extend(Flow(f"{choice}/{e}", choice, e) for e in events)
+        for activity, events in self.alongside.items():
+            # Not interrupting: the event's path may run once beside the activity, or not;
+            # "not" ends that token (an end of its own, as BPMN ends each path).
+            fork = f"{activity}/alongside"
+            self.nodes[fork] = Node(fork, "silent")
+            flows = [Flow(f.id, f.source, fork) if f.target == activity else f for f in flows]
+            flows.append(Flow(f"{fork}/{activity}", fork, activity))
+            for event in events:
+                maybe, never = f"{event}/maybe", f"{event}/not-fired"
+                self.nodes[maybe] = Node(maybe, "exclusive")
+                self.nodes[never] = Node(never, "end")
+                flows += [
+                    Flow(f"{fork}/{maybe}", fork, maybe),
+                    Flow(f"{maybe}/{event}", maybe, event),
+                    Flow(f"{maybe}/{never}", maybe, never),
+                ]
         for flow in flows:
             for end in (flow.source, flow.target):
                 if end not in self.nodes:
