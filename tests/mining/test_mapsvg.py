@@ -187,3 +187,10 @@ def test_real_logs_give_well_formed_pictures(shared_data: Path) -> None:
         assert len(groups(svg, "fb-node")) == process_map(log, coverage=0.8).nodes.height
     heatmap = handoff_heatmap_svg(handoffs(log))
     assert len(groups(heatmap, "fb-handoff")) > 20
+
+
+def test_a_map_with_everything_filtered_out_is_still_a_picture() -> None:
+    pm = process_map(LOG, min_frequency=1000)
+    svg = process_map_svg(pm)
+    assert pm.nodes.is_empty()
+    assert groups(svg, "fb-node") == [] and len(groups(svg, "fb-start")) == 1

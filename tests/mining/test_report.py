@@ -157,3 +157,11 @@ def test_the_report_speaks_the_language_asked_for() -> None:
     assert 'class="label">案例数</div>' in chinese
     english = html_report(LOG, title="Requests", language="en")
     assert '<html lang="en">' in english and "<h2>Process map</h2>" in english
+
+
+def test_evidence_reads_as_shares_and_durations() -> None:
+    document = html_report(LOG, title="Requests")
+    evidence = re.findall(
+        r"<tr><td>(time share|case share)</td><td class=\"num\">([^<]*)</td>", document
+    )
+    assert evidence and all(value.endswith("%") for _key, value in evidence)

@@ -85,7 +85,10 @@ def findings_section(found: list[Finding]) -> Html:
     for rank, finding in enumerate(found, start=1):
         evidence = table(
             [_("figure"), _("value")],
-            [[key, _evidence_value(value)] for key, value in finding.evidence.items()],
+            [
+                [key.replace("_", " "), _evidence_value(key, value)]
+                for key, value in finding.evidence.items()
+            ],
             numeric=1,
         )
         facts = _("%(cases)s cases · %(lost)s lost · priority %(priority)s") % {
@@ -101,7 +104,15 @@ def findings_section(found: list[Finding]) -> Html:
     return section("findings", _("Findings"), Html(f'<ol class="findings">{"".join(items)}</ol>'))
 
 
-def _evidence_value(value: Any) -> str:
+def _evidence_value(key: str, value: Any) -> str:
+    """A figure of the evidence as a person reads it: shares in %, seconds as durations."""
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if is_number and key.endswith(("_share", "share_of_cycle_time", "_rate")):
+        return percent(float(value))
+    if is_number and key.endswith("seconds"):
+        return duration_text(float(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.4g}"
     if isinstance(value, (list, tuple)):
