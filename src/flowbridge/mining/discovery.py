@@ -42,11 +42,14 @@ def ordered(log: EventLog, *extra: str) -> pl.DataFrame:
     columns = [CASE, ACTIVITY, *extra, TIMESTAMP]
     if not log.has_start:
         return events.select(*columns, pl.col(TIMESTAMP).alias(BEGINS))
-    return (
-        events.select(*columns, POSITION, pl.coalesce(START, TIMESTAMP).alias(BEGINS))
-        .sort([CASE, BEGINS, TIMESTAMP, POSITION])
-        .drop(POSITION)
-    )
+    frame = events.select(*columns, POSITION, pl.coalesce(START, TIMESTAMP).alias(BEGINS))
+    # The log is sorted by case, completion and position; when begin times never go back
+    # within a case, that is already the order by case, begin, completion and position.
+    begins = pl.col(BEGINS)
+    in_order = frame.select((_first_of_case() | (begins >= begins.shift(1))).all()).item()
+    if not in_order:
+        frame = frame.sort([CASE, BEGINS, TIMESTAMP, POSITION])
+    return frame.drop(POSITION)
 
 
 def activities(log: EventLog) -> dict[str, int]:
@@ -71,19 +74,30 @@ def variants(log: EventLog) -> pl.DataFrame:
 
     Sorted by cases, most first, then by the sequence itself.
     """
-    # Cases are runs of rows: numbering the runs avoids hashing every case id.
-    traces = (
-        ordered(log)
-        .select(_first_of_case().cum_sum().alias("run"), ACTIVITY)
+    frame = ordered(log)
+    # Activities as small integers, so that sequences are grouped as lists of numbers;
+    # cases are runs of rows, so numbering the runs avoids hashing every case id.
+    names = frame.get_column(ACTIVITY).unique().drop_nulls()
+    codes = frame.get_column(ACTIVITY).cast(pl.Enum(names.to_list())).to_physical()
+    counted = (
+        frame.select(_first_of_case().cum_sum().alias("run"))
+        .with_columns(codes.alias("code"))
         .group_by("run")
-        .agg(pl.col(ACTIVITY).alias("variant"))
-    )
-    total = traces.height
-    return (
-        traces.group_by("variant")
+        .agg(pl.col("code").alias("variant"))
+        .group_by("variant")
         .agg(pl.len().cast(pl.Int64).alias("cases"))
-        .with_columns((pl.col("cases") / total).alias("share"))
+    )
+    total = int(counted.get_column("cases").sum())
+    lookup = dict(enumerate(names.to_list()))
+    return (
+        counted.with_columns(
+            pl.col("variant").list.eval(
+                pl.element().replace_strict(lookup, return_dtype=pl.String)
+            ),
+            (pl.col("cases") / total).alias("share"),
+        )
         .sort(["cases", "variant"], descending=[True, False])
+        .select("variant", "cases", "share")
     )
 
 
