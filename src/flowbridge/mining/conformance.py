@@ -20,6 +20,7 @@ activity is not also listed as skipped or inserted).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -132,8 +133,8 @@ def _variant_row(
     )
 
 
-def _unique(items: object) -> list[str]:
-    return list(dict.fromkeys(items))  # type: ignore[call-overload]
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _log_fitness(variants: pl.DataFrame) -> float:
