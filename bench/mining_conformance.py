@@ -192,11 +192,13 @@ def run(
                 and abs(theirs["average_trace_fitness"] - ours.average_fitness) < 1e-9
             )
         else:
-            print(f"  PM4Py alignments: stopped after {pm4py_timeout:.0f} s; "
+            print(f"  PM4Py alignments: stopped after {pm4py_timeout:g} s; "
                   "token-based replay instead", flush=True)  # fmt: skip
             their_s, theirs = pm4py_timed("token_replay", frame, bpmn_path, pm4py_timeout)
             figures["pm4py"] = "token-based replay (alignments took longer than the timeout)"
             figures["equal"] = None
+            if theirs is None:
+                figures["pm4py"] = f"neither finished within {pm4py_timeout:g} s (ratio: at least)"
     figures["pm4py_s"] = round(their_s, 3)
     figures["pm4py_figures"] = theirs
     figures["ratio"] = round(their_s / our_s, 1) if our_s > 0 else None
