@@ -17,7 +17,8 @@ from typing import Any, TextIO
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.ocel import Collector, RawOcel
+from flowbridge.mining.ocel import RawOcel
+from flowbridge.mining.ocel_columns import Collector
 
 CHUNK = 1 << 20
 MAX_VALUE = 64 << 20
@@ -34,10 +35,18 @@ class JsonStream:
         self.buffer = ""
         self.pos = 0
         self.eof = False
-        self.line_base = 1  # the line of buffer[0]
+        # The line at buffer[mark], moved forward as reading goes (counting from the start of
+        # the window each time would make reading quadratic).
+        self.mark = 0
+        self.mark_line = 1
 
     def line(self, pos: int | None = None) -> int:
-        return self.line_base + self.buffer.count("\n", 0, self.pos if pos is None else pos)
+        pos = self.pos if pos is None else pos
+        if pos >= self.mark:
+            self.mark_line += self.buffer.count("\n", self.mark, pos)
+            self.mark = pos
+            return self.mark_line
+        return self.mark_line - self.buffer.count("\n", pos, self.mark)
 
     def at(self, pos: int | None = None) -> str:
         return f"{self.where}, line {self.line(pos)}"
@@ -50,8 +59,9 @@ class JsonStream:
             self.eof = True
             return False
         if self.pos:
-            self.line_base += self.buffer.count("\n", 0, self.pos)
+            self.line(self.pos)  # the mark moves to pos, the new start of the window
             self.buffer = self.buffer[self.pos :]
+            self.mark -= self.pos
             self.pos = 0
         self.buffer += chunk
         return True

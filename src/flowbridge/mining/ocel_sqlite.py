@@ -25,9 +25,9 @@ from flowbridge.mining.ocel import (
     RawOcel,
     column_name,
     parse_times,
-    typed,
     unique_ids,
 )
+from flowbridge.mining.ocel_columns import typed
 
 BATCH = 100_000
 REQUIRED = ("event", "object", "event_object", "event_map_type", "object_map_type")

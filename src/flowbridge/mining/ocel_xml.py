@@ -9,7 +9,8 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.ocel import Collector, RawOcel
+from flowbridge.mining.ocel import RawOcel
+from flowbridge.mining.ocel_columns import Collector
 
 TAGS = ("{*}object-type", "{*}event-type", "{*}object", "{*}event", "{*}events")
 
