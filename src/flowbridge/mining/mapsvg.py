@@ -315,7 +315,8 @@ def _matrix(
     # Column labels are turned 45°, so they need height for their diagonal.
     label_h = max(label_columns(n) for n in names) * CHAR_WIDTH * 0.72 + 28
     width = label_w + CELL_W * len(names) + label_h * 0.72 + 20
-    height = label_h + CELL_H * len(names) + 34
+    bottom = label_h + CELL_H * len(names)
+    height = bottom + 58
     most = max(n for n, _m in cells.values())
     parts = [_svg_open(width, height, "fb-heatmap", _("Hand-offs between departments"))]
     parts.append(
@@ -336,13 +337,30 @@ def _matrix(
             _cell(source, target, label_w + CELL_W * j, y, cells.get((source, target)), most)
             for j, target in enumerate(names)
         )
+    parts.append(_legend(label_w, bottom + 14, most))
     if left_out:
         note = _("%(n)s less involved departments are not shown.") % {"n": left_out}
         parts.append(
-            f'<text x="6" y="{height - 10:g}" font-size="11" fill="#5a6673">{escape(note)}</text>'
+            f'<text x="6" y="{height - 8:g}" font-size="11" fill="#5a6673">{escape(note)}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _legend(x: float, y: float, most: int) -> str:
+    """The colour scale: from one hand-off to the most in a cell, in five steps."""
+    steps = 5
+    swatches = "".join(
+        f'<rect x="{x + 22 + 20 * k:g}" y="{y:g}" width="18" height="10" '
+        f'fill="{shade(math.sqrt(k / (steps - 1)), LIGHT_CELL, DARK_CELL)}"/>'
+        for k in range(steps)
+    )
+    caption = _("hand-offs per cell")
+    return (
+        f'<g class="fb-legend" font-size="10" fill="#5a6673">'
+        f'<text x="{x + 16:g}" y="{y + 9:g}" text-anchor="end">1</text>{swatches}'
+        f'<text x="{x + 26 + 20 * steps:g}" y="{y + 9:g}">{most:,}  {escape(caption)}</text></g>'
+    )
 
 
 def _cell(
