@@ -28,6 +28,9 @@ TRANSPOSE_ROUNDS = 8
 
 @dataclass
 class Node:
+    """A box to place. By convention node 0 is the start marker and node 1 the end marker;
+    ``layer``, ``order`` (position in the layer) and ``x`` are filled in by the steps."""
+
     kind: NodeKind
     name: str
     frequency: int
@@ -40,6 +43,8 @@ class Node:
 
 @dataclass
 class Edge:
+    """An edge between node indices; ``back`` once it is found to close a loop."""
+
     source: int
     target: int
     frequency: int
@@ -107,6 +112,7 @@ def assign_layers(nodes: list[Node], edges: list[Edge]) -> None:
 
 
 def insert_dummies(nodes: list[Node], edges: list[Edge]) -> None:
+    """Give every edge its ``chain``: upper end, a new dummy per layer between, lower end."""
     for edge in edges:
         upper, lower = _ends(edge)
         chain = [upper]
