@@ -467,3 +467,14 @@ def test_a_value_bigger_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(LogError, match="not well-formed JSON") as raised:
         stream.value()
     assert raised.value.where == "memory, line 2"
+
+
+def test_json_with_events_before_objects(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "p.jsonocel")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    reordered = {key: document[key] for key in ("events", "eventTypes", "objects", "objectTypes")}
+    path.write_text(json.dumps(reordered), encoding="utf-8")
+    assert cases(read_ocel(path, object_type="Order")) == {
+        "O1": ["e3", "e5", "e4", "e7"],
+        "O2": ["e3", "e6"],
+    }
