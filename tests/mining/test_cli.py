@@ -139,7 +139,7 @@ def test_mine_does_not_import_django(requests_csv: Path) -> None:
         (["{tmp}"], "is a folder"),
         (["{tmp}/log.txt"], "unknown file type"),
         (["{csv}", "--case", "ticket", "--activity", "task", "--timestamp", "done_at"], "task"),
-        (["{csv}", *MAPPING, "--report", "out.html"], "not yet available"),
+        (["{csv}", *MAPPING, "--report", "{tmp}/no/such/out.html"], "--report"),
         (["{csv}", *MAPPING, "--json", "{tmp}/no/such/folder.json"], "--json"),
     ],
 )
