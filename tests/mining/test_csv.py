@@ -302,3 +302,38 @@ def test_parquet_with_its_own_names_and_types(tmp_path: Path) -> None:
         read_parquet(tmp_path / "own.parquet", timestamp="when")
     with pytest.raises(LogError, match="no such file"):
         read_parquet(tmp_path / "none.parquet")
+
+
+def test_offsets_east_west_and_odd_read_as_the_instant_they_name(tmp_path: Path) -> None:
+    # The first thousand rows make "+HH:MM" the column's fast pattern, which subtracts the
+    # offset itself; a value it cannot read ("+0530", "Z") still gets the lenient parse.
+    lines = ["case,activity,timestamp"]
+    lines += [f"c0,x,2024-01-01T{h % 24:02d}:00:00+08:00" for h in range(1000)]
+    lines += [
+        "c1,a,2024-03-05T14:30:00+08:00",
+        "c1,b,2024-03-05T02:00:00-03:30",
+        "c1,c,2024-03-05T20:00:00+05:45",
+        "c2,a,2024-03-05T10:00:00+05:30",
+        "c2,b,2024-03-05T10:00:00+0530",
+        "c2,c,2024-03-05T04:30:00Z",
+        "c3,a,   ",
+    ]
+    path = tmp_path / "offsets.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert preview(path).time_format is not None
+    assert preview(path).time_format.native == "%Y-%m-%dT%H:%M:%S%:z"
+    log = read_csv(path)
+    events = log.events.filter(pl.col("case") != "c0")
+    keys = (events["activity"] + events["case"]).to_list()
+    times = dict(zip(keys, events["timestamp"].to_list(), strict=True))
+    assert times == {
+        "ac1": datetime(2024, 3, 5, 6, 30, tzinfo=UTC),
+        "bc1": datetime(2024, 3, 5, 5, 30, tzinfo=UTC),
+        "cc1": datetime(2024, 3, 5, 14, 15, tzinfo=UTC),
+        "ac2": datetime(2024, 3, 5, 4, 30, tzinfo=UTC),
+        "bc2": datetime(2024, 3, 5, 4, 30, tzinfo=UTC),
+        "cc2": datetime(2024, 3, 5, 4, 30, tzinfo=UTC),
+    }
+    assert log.events.filter(pl.col("case") == "c0")["timestamp"].dt.hour().max() == 23
+    assert log.report.skipped_count == 1
+    assert list(log.report.skipped) == ["timestamp empty"]

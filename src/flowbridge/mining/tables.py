@@ -234,7 +234,7 @@ def _read(
         ) from error
     if frame.is_empty():
         raise LogError(_("the file has a header but no rows"), where=source)
-    frame = _retry_times(frame, formats, timezone)
+    frame = _retry_times(_blank_is_missing(frame), formats, timezone)
     report = ImportReport(rows_read=frame.height)
     frame = _skip_bad_rows(frame, report, line_label, first_line)
     report.rows_kept = frame.height
@@ -245,10 +245,13 @@ def _read(
 
 
 def _format_of(lazy: pl.LazyFrame, column: str) -> TimeFormat:
-    sample = lazy.select(pl.col(column)).filter(
-        _present(pl.col(column), lazy.collect_schema()[column])
-    )
-    values = sample.head(SAMPLE_SIZE).collect().to_series()
+    present = _present(pl.col(column), lazy.collect_schema()[column])
+    # The first rows usually hold the sample; the whole column is searched only when not.
+    head = lazy.select(pl.col(column)).head(SAMPLE_SIZE * 2).collect()
+    values = head.filter(present).head(SAMPLE_SIZE).to_series()
+    if values.len() < SAMPLE_SIZE and head.height == SAMPLE_SIZE * 2:
+        sample = lazy.select(pl.col(column)).filter(present)
+        values = sample.head(SAMPLE_SIZE).collect().to_series()
     if values.is_empty():
         # An empty start column is simply absent; a missing end time is caught per row.
         return TimeFormat("iso", "")
@@ -272,9 +275,10 @@ def _columns(
             parsed = timestamp_expr(pl.col(column), formats[role], timezone)
             exprs.append(parsed.alias(canonical))
             raw = pl.col(column).cast(pl.String)
-            bad = parsed.is_null() & raw.is_not_null() & (raw.str.strip_chars() != "")
             flag = _BAD_TIME if role == "timestamp" else _BAD_START
-            exprs.append(pl.when(bad).then(raw).otherwise(None).alias(flag))
+            # Blank values are not bad but missing: cleared in _blank_is_missing, on the few
+            # rows flagged, rather than stripping every value here.
+            exprs.append(pl.when(parsed.is_null()).then(raw).otherwise(None).alias(flag))
         else:
             exprs.append(pl.col(column).cast(pl.String).alias(canonical))
     taken = {ROLES[role][0] for role in mapping} | {POSITION, _ROW}
@@ -282,6 +286,16 @@ def _columns(
         if name not in mapping.values():
             exprs.append(pl.col(name).alias(f"{name} (source)" if name in taken else name))
     return exprs
+
+
+def _blank_is_missing(frame: pl.DataFrame) -> pl.DataFrame:
+    """Flagged times that are only blanks are missing, not unreadable."""
+    flags = [c for c in (_BAD_TIME, _BAD_START) if c in frame.columns]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
+        for c in flags
+        if frame[c].null_count() < frame.height
+    )
 
 
 def _retry_times(
@@ -323,6 +337,8 @@ def _skip_bad_rows(
     if _BAD_START in frame.columns:
         text = pl.format(f"{label} {{}}: {{}}", line, pl.col(_BAD_START))
         reasons.append((_("start time not understood"), pl.col(_BAD_START).is_not_null(), text))
+    if not frame.select(pl.any_horizontal(c for _, c, _ in reasons).any()).item():
+        return frame.drop(c for c in (_BAD_TIME, _BAD_START) if c in frame.columns)
     keep = pl.lit(True)
     for reason, condition, example in reasons:
         # A row is counted under its first reason only.

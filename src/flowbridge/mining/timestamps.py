@@ -191,12 +191,32 @@ def _localize(naive: pl.Expr, timezone: str) -> pl.Expr:
 
 def _native(column: pl.Expr, pattern: str, timezone: str) -> pl.Expr:
     text = column.str.strip_chars()
+    if pattern.endswith("%:z"):
+        return _with_offset(text, pattern.removesuffix("%:z"))
     if pattern.endswith("z"):
         return text.str.to_datetime(pattern, time_unit="us", time_zone="UTC", strict=False)
-    naive = text.str.strptime(pl.Datetime("us"), pattern, strict=False)
+    naive = text.str.strptime(pl.Datetime("us"), pattern, strict=False, cache=False)
     if pattern.endswith("Z"):
         return naive.dt.replace_time_zone("UTC")
     return _localize(naive, timezone)
+
+
+def _with_offset(text: pl.Expr, pattern: str) -> pl.Expr:
+    """``pattern`` followed by an offset ``+HH:MM``: the local time parsed without the offset,
+    which is then subtracted — half the work of Polars' own ``%:z`` on a million values."""
+    offset = text.str.tail(6)
+    sign = offset.str.head(1)
+    minutes = (
+        pl.when((offset.str.slice(3, 1) == ":") & sign.is_in(["+", "-"]))
+        .then(
+            offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+            + offset.str.slice(4, 2).cast(pl.Int64, strict=False)
+        )
+        .otherwise(None)
+    )
+    minutes = pl.when(sign == "-").then(-minutes).otherwise(minutes)
+    naive = text.str.head(-6).str.strptime(pl.Datetime("us"), pattern, strict=False, cache=False)
+    return (naive - pl.duration(minutes=minutes)).dt.replace_time_zone("UTC")
 
 
 def _generic(column: pl.Expr, key: str, timezone: str) -> pl.Expr:
@@ -269,16 +289,16 @@ def _native_for(frame: pl.DataFrame, key: str) -> str | None:
     Both are tried in UTC and in a far zone so that a pattern which drops an
     offset cannot pass by accident.
     """
+    candidates = _native_candidates(key)
+    fits = set(range(len(candidates)))
     for zone in ("UTC", "Asia/Kathmandu"):
         expected = frame.select(_generic(pl.col("t"), key, zone).alias("t"))["t"]
         if expected.null_count():
             return None
-    for pattern in _native_candidates(key):
-        if all(
-            frame.select(_native(pl.col("t"), pattern, zone).alias("t"))["t"].equals(
-                frame.select(_generic(pl.col("t"), key, zone).alias("t"))["t"]
-            )
-            for zone in ("UTC", "Asia/Kathmandu")
-        ):
-            return pattern
-    return None
+        # All candidates in one pass over the sample.
+        tried = frame.select(
+            _native(pl.col("t"), pattern, zone).alias(str(i))
+            for i, pattern in enumerate(candidates)
+        )
+        fits &= {i for i in range(len(candidates)) if tried[str(i)].equals(expected)}
+    return candidates[min(fits)] if fits else None
