@@ -70,7 +70,8 @@ class RawOcel:
 
 
 def ocel_object_types(path: str | Path) -> dict[str, int]:
-    """Objects per object type, the most first; declared types without objects count 0."""
+    """Objects with events per object type, the most first (as PM4Py counts them); types the
+    log declares without such objects count 0."""
     raw = _read(Path(path), events=False)
     return _type_counts(raw)
 
@@ -129,8 +130,10 @@ def detect(path: Path) -> str:
 
 
 def _type_counts(raw: RawOcel) -> dict[str, int]:
+    # As PM4Py counts them: objects without any event are left out.
+    related = raw.objects.join(raw.relations.select(OBJECT_ID), on=OBJECT_ID, how="semi")
     counts = (
-        raw.objects.group_by(OBJECT_TYPE).len().sort(["len", OBJECT_TYPE], descending=[True, False])
+        related.group_by(OBJECT_TYPE).len().sort(["len", OBJECT_TYPE], descending=[True, False])
     )
     found = {str(name): int(n) for name, n in counts.iter_rows()}
     for name in sorted(set(raw.declared) - set(found)):

@@ -107,11 +107,14 @@ class Collector:
         objects: Iterable[str],
     ) -> None:
         self.report.rows_read += 1
-        if not self.keep_events:
-            return
-        self.events.add((eid, activity, time), attributes)
+        # Relations are kept even when events are not: they say which objects have events.
         for oid in objects:
             self.relations.add((eid, oid), ())
+        if not self.keep_events:
+            if self.relations.pending >= CHUNK_EVENTS:
+                self.relations.flush({})
+            return
+        self.events.add((eid, activity, time), attributes)
         if self.events.pending >= CHUNK_EVENTS:
             self.events.flush(self.event_kinds)
             self.relations.flush({})

@@ -76,13 +76,13 @@ class _Database:
         objects = unique_ids(objects, OBJECT_ID, _("object id"), self.where)
         objects = objects.join(self._object_attributes(object_maps), on=OBJECT_ID, how="left")
         report = ImportReport()
-        if not events:
-            empty = pl.DataFrame(schema={EVENT_ID: pl.String, OBJECT_ID: pl.String})
-            return RawOcel(empty, objects, empty, sorted(object_maps), report)
-        event_frame = self._events(report)
         relations = self._frame("event_object", ["ocel_event_id", "ocel_object_id"]).rename(
             {"ocel_event_id": EVENT_ID, "ocel_object_id": OBJECT_ID}
         )
+        if not events:
+            empty = pl.DataFrame(schema={EVENT_ID: pl.String})
+            return RawOcel(empty, objects, relations, sorted(object_maps), report)
+        event_frame = self._events(report)
         return RawOcel(event_frame, objects, relations, sorted(object_maps), report)
 
     def _events(self, report: ImportReport) -> pl.DataFrame:
