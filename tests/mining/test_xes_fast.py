@@ -13,13 +13,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
+from polars.testing import assert_frame_equal, assert_series_equal
 
 from flowbridge.mining import xes_fast
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.log import from_frame
 from flowbridge.mining.xes import _XesReader, read_xes
 from flowbridge.mining.xes_fast import Unsure, read_fast
+from flowbridge.mining.xes_values import DATE_FORMATS, parse_dates
 from tests.mining.pm4py_support import NAMES, over_shared_logs
 
 HEAD = '<?xml version="1.0" encoding="UTF-8" ?>\n<log xmlns="http://www.xes-standard.org/">\n'
@@ -179,3 +180,24 @@ def test_truncated_files_get_the_streaming_readers_message(tmp_path: Path, cut: 
     path = write(tmp_path, text[: int(len(text) * cut)])
     with pytest.raises(LogError, match="line"):
         read_xes(path)
+
+
+@pytest.mark.parametrize("fraction", ["", ".5", ".123", ".123456", ".123456789"])
+def test_dates_read_as_the_first_format_that_fits(fraction: str) -> None:
+    """The fast ways to read dates give what trying DATE_FORMATS in order gives."""
+    odd = [
+        "2024-01-01", "2024-01-01T10:00", "2024-01-01T10:00+01:00", "2024-01-01T10:00:00+99:99",
+        " 2024-01-01T10:00:00-23:59 ", "2024-01-01 10:00:00Z", "x", "", None,
+        "2024-02-30T00:00:00+00:00", "2024-01-01T10:00:00+00:0a", "2024-01-01T10:00:00.-5+00:00",
+    ]  # fmt: skip
+    same_shape = [f"2024-0{m}-1{m}T0{m}:3{m}:0{m}{fraction}+0{m}:{m}5" for m in range(1, 10)]
+    for values in (same_shape, same_shape + odd):
+        texts = pl.Series("t", values, dtype=pl.String)
+        text = pl.col("t").str.strip_chars().str.replace(r"[Zz]$", "+00:00").str.replace(" ", "T")
+        expected = texts.to_frame().select(
+            pl.coalesce(
+                text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
+                for f in DATE_FORMATS
+            )
+        )
+        assert_series_equal(parse_dates(texts), expected.to_series(), check_names=False)

@@ -106,23 +106,29 @@ def _bodies(path: Path, progress: Progress | None) -> Iterator[bytes]:
             buffer += piece
         start = buffer.index(b"<trace")
         root = _check_header(buffer[:start])
-        buffer = buffer[start:]
-        at_end = False
-        while not at_end:
+        rest = buffer[start:]
+        del buffer
+        while True:
             piece = source.read(CHUNK_BYTES)
-            at_end = not piece
-            buffer += piece
             if progress is not None:
                 progress(raw.tell(), total)
-            cut = buffer.rfind(b"</trace>")
+            if not piece:
+                break
+            # Cut after the piece's last </trace>; what follows starts the next body.
+            cut = piece.rfind(b"</trace>")
             if cut < 0:
+                rest += piece
                 continue
             cut += len(b"</trace>")
-            body, buffer = buffer[:cut], buffer[cut:]
+            body, rest = rest + piece[:cut], piece[cut:]
             yield _normalized(body)
-        if not re.fullmatch(
-            rf"[ \t\r\n]*</{re.escape(root)}[ \t\r\n]*>[ \t\r\n]*".encode(), buffer
-        ):
+        cut = rest.rfind(b"</trace>")
+        if cut >= 0:  # the last </trace> may have been split between two pieces
+            cut += len(b"</trace>")
+            body, rest = rest[:cut], rest[cut:]
+            yield _normalized(body)
+        closing = rf"[ \t\r\n]*</{re.escape(root)}[ \t\r\n]*>[ \t\r\n]*"
+        if not re.fullmatch(closing.encode(), rest):
             raise Unsure("something after the traces")
 
 

@@ -65,25 +65,63 @@ DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%
 def parse_dates(texts: pl.Series) -> pl.Series:
     """xs:dateTime text to UTC microseconds; offsets are honoured, times without one are UTC.
 
-    The first format that reads a value counts. Each step runs only when some
-    value needs it: most files hold one format, and one strptime per column
-    is a tenth of trying four.
+    The first of :data:`DATE_FORMATS` that reads a value counts. Most values
+    end in an offset ``+HH:MM``: those are read without it, the offset then
+    subtracted (a fifth of the work of Polars' ``%z``, same instant); the
+    formats are tried only when some value is left.
     """
     text = texts.str.strip_chars()
     if (text.str.ends_with("Z") | text.str.ends_with("z")).any():
         text = text.str.replace(r"[Zz]$", "+00:00")
     if text.str.contains(" ", literal=True).any():
         text = text.str.replace(" ", "T", literal=True)
-    tries = [
-        text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
-        for f in DATE_FORMATS[:1]
-    ]
-    if tries[0].null_count() > text.null_count():
-        tries += [
-            text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
-            for f in DATE_FORMATS[1:]
+    frame = text.to_frame("t")
+    parsed = _with_offset(text)
+    if parsed.null_count() > text.null_count():
+        tries = [
+            pl.col("t").str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
+            for f in DATE_FORMATS
         ]
-    return pl.select(pl.coalesce(tries)).to_series().cast(TIME_TYPE).alias(texts.name)
+        parsed = frame.select(pl.coalesce(parsed, *tries)).to_series()
+    return parsed.cast(TIME_TYPE).alias(texts.name)
+
+
+def _with_offset(text: pl.Series) -> pl.Series:
+    """``…THH:MM:SS[.f]+HH:MM`` read as the first format reads it; null for anything else."""
+    offset = text.str.tail(6)
+    sign = offset.str.head(1)
+    hours = offset.str.slice(1, 2).cast(pl.Int64, strict=False)
+    minutes = offset.str.slice(4, 2).cast(pl.Int64, strict=False)
+    fits = (offset.str.slice(3, 1) == ":") & sign.is_in(["+", "-"]) & (hours < 24) & (minutes < 60)
+    shift = (hours * 60 + minutes) * (1 - 2 * (sign == "-").cast(pl.Int64))
+    naive = _local_time(text.str.head(-6))
+    shifted = naive - pl.select(pl.duration(minutes=pl.lit(shift.set(~fits, None)))).to_series()
+    return shifted.dt.replace_time_zone("UTC")
+
+
+def _local_time(naive: pl.Series) -> pl.Series:
+    """``%Y-%m-%dT%H:%M:%S%.f`` as Polars reads it; when every value has the same number of
+    fraction digits (up to six), the seconds and the fraction are read apart, which is twice
+    as fast as ``%.f``."""
+    lengths = naive.str.len_bytes()
+    length = lengths.min()
+    whole = "%Y-%m-%dT%H:%M:%S"
+    if isinstance(length, int) and length == lengths.max():
+        digits = length - 20
+        if length == 19:
+            return naive.str.strptime(pl.Datetime("us"), whole, strict=False, cache=False)
+        fraction_text = naive.str.slice(20)
+        if (
+            1 <= digits <= 6
+            and (naive.str.slice(19, 1) == ".").all()
+            and not fraction_text.str.contains("[^0-9]").any()
+        ):
+            seconds = naive.str.head(19).str.strptime(
+                pl.Datetime("us"), whole, strict=False, cache=False
+            )
+            fraction = fraction_text.cast(pl.Int64, strict=False) * 10 ** (6 - digits)
+            return seconds + pl.select(pl.duration(microseconds=pl.lit(fraction))).to_series()
+    return naive.str.strptime(pl.Datetime("us"), DATE_FORMATS[1], strict=False, cache=False)
 
 
 def typed(column: pl.Series, kind: str) -> pl.Series:
