@@ -152,9 +152,10 @@ DIAGNOSIS_ROOT = Path(os.environ.get("FLOWBRIDGE_DIAGNOSIS_ROOT", DATA_DIR / "di
 # Background jobs (imports, refreshes): rows in the database, run by `flowbridge worker`
 # (or the worker thread of `flowbridge serve`). See docs/decisions/0008-background-jobs.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# The largest event-log file an upload may be; bigger files are refused with a clear message.
+# The largest event-log file an upload may be; bigger files are refused with a clear message
+# (`flowbridge import-log` has no limit). 1 GiB is also waitress's default request-body limit.
 DIAGNOSIS_MAX_UPLOAD_BYTES = int(
-    os.environ.get("FLOWBRIDGE_DIAGNOSIS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024 * 1024)
+    os.environ.get("FLOWBRIDGE_DIAGNOSIS_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024)
 )
 # A requester may urge the holders of a case once per this many minutes.
 FLOWBRIDGE_URGE_INTERVAL_MINUTES = int(os.environ.get("FLOWBRIDGE_URGE_INTERVAL_MINUTES", "60"))

@@ -226,3 +226,12 @@ def test_a_failed_csv_import_may_be_mapped_again(
     worker()
     dataset.refresh_from_db()
     assert (dataset.status, dataset.cases, dataset.error) == (Status.READY, 2, "")
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(org: Org, settings: Any) -> None:
+    settings.DIAGNOSIS_MAX_UPLOAD_BYTES = 10
+    big = SimpleUploadedFile("big.xes", b"<" * (2 * 1024 * 1024))
+    response = client_for(org.pmo).post(reverse("diagnosis:upload"), {"file": big})
+    assert response.status_code == 413
+    assert "the largest this site accepts is 0 MB" in response.content.decode()
+    assert Dataset.objects.count() == 0

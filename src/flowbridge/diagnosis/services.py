@@ -89,9 +89,8 @@ def _default_department(actor: Any) -> Department | None:
     return getattr(person, "department", None)
 
 
-def _check_size(size: int, name: str) -> None:
-    limit = settings.DIAGNOSIS_MAX_UPLOAD_BYTES
-    if size > limit:
+def _check_size(size: int, name: str, limit: int | None) -> None:
+    if limit is not None and size > limit:
         message = _(
             "%(name)s is %(size)s MB; the largest file this site accepts is %(limit)s MB "
             "(setting FLOWBRIDGE_DIAGNOSIS_MAX_UPLOAD_BYTES)."
@@ -127,7 +126,9 @@ def create_upload(
     """
     _require(actor, Action.CHANGE, Dataset)
     kind = file_format(filename)
-    _check_size(size, filename)
+    # The operator at the command line is not bound by the web upload limit.
+    limit = None if actor is None else int(settings.DIAGNOSIS_MAX_UPLOAD_BYTES)
+    _check_size(size, filename, limit)
     folder: Path | None = None
     try:
         with transaction.atomic():
@@ -142,7 +143,7 @@ def create_upload(
                 mapping={"format": kind, "timezone": settings.TIME_ZONE},
             )
             folder = dataset.folder
-            _write(upload_path(dataset), chunks, filename)
+            _write(upload_path(dataset), chunks, filename, limit)
             if kind == "ocel" and _is_xes(upload_path(dataset)):
                 kind = "xes"  # an XES file named .xml
                 dataset.source, dataset.mapping["format"] = Source.UPLOAD, kind
@@ -160,7 +161,7 @@ def create_upload(
     return dataset
 
 
-def _write(path: Path, chunks: Iterable[bytes], filename: str) -> None:
+def _write(path: Path, chunks: Iterable[bytes], filename: str, limit: int | None) -> None:
     """Stream ``chunks`` to ``path``; on any failure, leave no file (and no folder) behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
@@ -168,7 +169,7 @@ def _write(path: Path, chunks: Iterable[bytes], filename: str) -> None:
         with path.open("wb") as handle:
             for chunk in chunks:
                 written += len(chunk)
-                _check_size(written, filename)
+                _check_size(written, filename, limit)
                 handle.write(chunk)
         if written == 0:
             message = _("%(name)s is empty.") % {"name": filename[:200]}

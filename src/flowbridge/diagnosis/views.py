@@ -80,14 +80,14 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Action.CHANGE, Dataset):
         raise PermissionDenied(_("You may not upload event logs."))
-    limit = settings.DIAGNOSIS_MAX_UPLOAD_BYTES
+    limit = int(settings.DIAGNOSIS_MAX_UPLOAD_BYTES)
     form = UploadForm()
     if request.method == "POST":
         # Refuse a too-large body before reading it (the browser says how long it is).
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit + 1024 * 1024:
-            form.add_error(None, _too_large(length, limit))
-            return render(request, "diagnosis/upload.html", {"form": form}, status=413)
+            context = _upload_context(form, limit, problem=_too_large(length, limit))
+            return render(request, "diagnosis/upload.html", context, status=413)
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             file = form.cleaned_data["file"]
@@ -106,7 +106,20 @@ def upload(request: HttpRequest) -> HttpResponse:
                 if dataset.mapping.get("format") in services.NEEDS_MAPPING:
                     return redirect("diagnosis:mapping", dataset.pk)
                 return redirect("diagnosis:job", dataset.pk)
-    return render(request, "diagnosis/upload.html", {"form": form, "limit_mb": limit // 10**6})
+    return render(request, "diagnosis/upload.html", _upload_context(form, limit))
+
+
+def _upload_context(form: UploadForm, limit: int, problem: str = "") -> dict[str, Any]:
+    mb = f"{limit / 1e6:,.0f}"
+    message = _("%(name)s is %(size)s MB; the largest file this site accepts is %(limit)s MB.")
+    return {
+        "form": form,
+        "problem": problem,
+        "limit_mb": mb,
+        "limit_bytes": limit,
+        # Filled in by the page's script with the chosen file's name and size.
+        "too_large_text": message.replace("%(limit)s", mb),
+    }
 
 
 def _too_large(size: int, limit: int) -> str:

@@ -9,12 +9,16 @@ process; on PostgreSQL any number of them claim jobs with SKIP LOCKED).
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 
+from django.db import OperationalError, close_old_connections, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 QUEUES = ["*"]
+logger = logging.getLogger(__name__)
 
 
 def _worker(*, batch: bool, interval: float, prefix: str) -> Worker:
@@ -39,10 +43,24 @@ class Background:
     """A worker running in a daemon thread of this process."""
 
     def __init__(self, interval: float) -> None:
+        self.interval = interval
         self.worker = _worker(batch=False, interval=interval, prefix="serve")
-        self.thread = threading.Thread(
-            target=self.worker.run, name="flowbridge-worker", daemon=True
-        )
+        self.thread = threading.Thread(target=self._run, name="flowbridge-worker", daemon=True)
+
+    def _run(self) -> None:
+        # A database that is briefly locked or unreachable must not end the web server's
+        # only worker for good: wait, then poll again (a separate `flowbridge worker`
+        # process is restarted by its supervisor instead).
+        try:
+            while self.worker.running:
+                try:
+                    self.worker.run()
+                except OperationalError as error:
+                    logger.warning("background worker: %s; retrying", error)
+                    close_old_connections()
+                    time.sleep(self.interval)
+        finally:
+            connections.close_all()  # this thread's own connections
 
     def stop(self, timeout: float = 30.0) -> None:
         """Let the current job finish, then end the loop."""

@@ -1,0 +1,44 @@
+"""The worker beside the web server: `flowbridge serve` starts it unless told --no-worker."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django_tasks.signals import task_finished
+
+from flowbridge.cli import _serve_with_worker
+from flowbridge.diagnosis.models import Status
+from flowbridge.diagnosis.worker import start_in_thread
+from tests.diagnosis.conftest import RECEIPT_CSV, Upload
+
+
+def test_no_worker_is_taken_out_of_the_serve_arguments() -> None:
+    assert _serve_with_worker(["serve", "--no-worker", "--port", "9000"]) == [
+        "serve",
+        "--port",
+        "9000",
+    ]
+    assert _serve_with_worker(["serve", "--help"]) == ["serve", "--help"]
+
+
+@pytest.mark.postgres  # separate connections in threads need a real server, not in-memory SQLite
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_thread_runs_jobs_as_they_come(upload: Upload) -> None:
+    finished = threading.Event()
+
+    def on_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        finished.set()
+
+    task_finished.connect(on_finished)
+    background = start_in_thread(interval=0.05)
+    try:
+        dataset = upload("a.csv", RECEIPT_CSV, mapping={})
+        assert finished.wait(timeout=60), "the worker thread ran no job"
+    finally:
+        background.stop()
+        task_finished.disconnect(on_finished)
+    assert not background.thread.is_alive()
+    dataset.refresh_from_db()
+    assert (dataset.status, dataset.cases) == (Status.READY, 2)
