@@ -521,3 +521,14 @@ def test_equal_to_pm4py_on_a_random_log_with_many_ties(tmp_path: Path, kind: str
             writer = pm4py().write_ocel2_sqlite if kind == "sqlite" else pm4py().write_ocel2_xml
             writer(ocel, str(path))
     assert _equal_to_pm4py(path) == ["item", "order"]
+
+
+def test_progress_is_told_as_the_file_is_read(made: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    read_ocel(made, object_type="Order", progress=lambda done, total: calls.append((done, total)))
+    assert calls
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    # Bytes of the file; events for SQLite, read a type table at a time.
+    total = len(EVENTS) if made.suffix == ".sqlite" else made.stat().st_size
+    assert calls[-1] == (total, total)

@@ -22,8 +22,12 @@ in batches of rows. What they keep is the columns of the result.
 
 from __future__ import annotations
 
+import io
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -49,7 +53,11 @@ OBJECT_TYPE = "__otype__"
 RAW_TIME = "__time__"
 # Column names the flattening sets itself; an attribute of the same name gets a trailing "_".
 RESERVED = {CASE, ACTIVITY, TIMESTAMP, POSITION, START, RESOURCE, DEPARTMENT, LIFECYCLE, EVENT_ID}
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -76,16 +84,18 @@ def ocel_object_types(path: str | Path) -> dict[str, int]:
     return _type_counts(raw)
 
 
-def read_ocel(path: str | Path, *, object_type: str) -> EventLog:
+def read_ocel(path: str | Path, *, object_type: str, progress: Progress | None = None) -> EventLog:
     """The log flattened on ``object_type``: one case per object of that type.
 
     The format (OCEL 2.0 JSON, XML or SQLite, OCEL 1.0 JSON) is recognised
     by content. Raises :class:`LogError` saying what and where when the file
     is not an OCEL, lacks a table or key, has a timestamp that is not ISO
     8601, or when ``object_type`` is not one of the log's (which are listed).
+    ``progress(done, total)`` is called as the file is read (bytes; events
+    for SQLite).
     """
     path = Path(path)
-    raw = _read(path, events=True)
+    raw = _read(path, events=True, progress=progress)
     counts = _type_counts(raw)
     if object_type not in counts:
         known = ", ".join(f"{name} ({n})" for name, n in counts.items()) or _("none")
@@ -97,7 +107,7 @@ def read_ocel(path: str | Path, *, object_type: str) -> EventLog:
     return _flatten(raw, object_type, str(path))
 
 
-def _read(path: Path, *, events: bool) -> RawOcel:
+def _read(path: Path, *, events: bool, progress: Progress | None = None) -> RawOcel:
     if not path.is_file():
         raise LogError(_("no such file"), where=str(path))
     kind = detect(path)
@@ -105,14 +115,35 @@ def _read(path: Path, *, events: bool) -> RawOcel:
     if kind == "sqlite":
         from flowbridge.mining.ocel_sqlite import read_sqlite
 
-        return read_sqlite(path, events=events)
+        return read_sqlite(path, events=events, progress=progress)
     if kind == "xml":
         from flowbridge.mining.ocel_xml import read_xml
 
-        return read_xml(path, events=events)
+        return read_xml(path, events=events, progress=progress)
     from flowbridge.mining.ocel_json import read_json
 
-    return read_json(path, events=events)
+    return read_json(path, events=events, progress=progress)
+
+
+class CountingFile(io.RawIOBase):
+    """A binary file that tells ``progress(bytes_read, size)`` as it is read."""
+
+    def __init__(self, raw: io.BufferedReader, progress: Progress | None) -> None:
+        super().__init__()
+        self.raw = raw
+        self.progress = progress
+        self.size = os.fstat(raw.fileno()).st_size
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.size)
+        return count
 
 
 def detect(path: Path) -> str:

@@ -9,6 +9,7 @@ types), :data:`MAX_VALUE` characters.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.ocel import RawOcel
+from flowbridge.mining.ocel import CountingFile, Progress, RawOcel
 from flowbridge.mining.ocel_columns import Collector
 
 CHUNK = 1 << 20
@@ -145,12 +146,17 @@ class JsonStream:
             yield line, key, self.value()
 
 
-def read_json(path: Path, *, events: bool = True) -> RawOcel:
+def read_json(path: Path, *, events: bool = True, progress: Progress | None = None) -> RawOcel:
     """The tables of an OCEL 2.0 or 1.0 JSON file."""
     where = str(path)
     collector = Collector(where, events=events)
     reader = _Reader(collector)
-    with path.open("r", encoding="utf-8-sig") as handle:
+    with (
+        path.open("rb") as raw,
+        io.TextIOWrapper(
+            io.BufferedReader(CountingFile(raw, progress)), encoding="utf-8-sig"
+        ) as handle,
+    ):
         stream = JsonStream(handle, where)
         if stream.peek() != "{":
             raise LogError(_("not an OCEL file: the JSON is not an object"), where=stream.at())

@@ -22,6 +22,7 @@ from flowbridge.mining.ocel import (
     OBJECT_ID,
     OBJECT_TYPE,
     RAW_TIME,
+    Progress,
     RawOcel,
     column_name,
     parse_times,
@@ -35,14 +36,14 @@ REQUIRED = ("event", "object", "event_object", "event_map_type", "object_map_typ
 OWN = {"ocel_id", "ocel_time", "ocel_changed_field"}
 
 
-def read_sqlite(path: Path, *, events: bool = True) -> RawOcel:
+def read_sqlite(path: Path, *, events: bool = True, progress: Progress | None = None) -> RawOcel:
     """The tables of an OCEL 2.0 SQLite database."""
     where = str(path)
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
         with closing(sqlite3.connect(uri, uri=True)) as db:
             db.execute("PRAGMA query_only = ON")
-            return _Database(db, where).read(events=events)
+            return _Database(db, where, progress).read(events=events)
     except sqlite3.DatabaseError as error:
         raise LogError(
             _("not an OCEL SQLite database: %(error)s") % {"error": error}, where=where
@@ -50,9 +51,10 @@ def read_sqlite(path: Path, *, events: bool = True) -> RawOcel:
 
 
 class _Database:
-    def __init__(self, db: sqlite3.Connection, where: str) -> None:
+    def __init__(self, db: sqlite3.Connection, where: str, progress: Progress | None) -> None:
         self.db = db
         self.where = where
+        self.progress = progress
         self.tables = {
             name: sql or ""
             for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
@@ -112,6 +114,8 @@ class _Database:
                 pl.lit(name).alias("__table_type__"),
             )
             parts.append(part.drop("__row__"))
+            if self.progress is not None:
+                self.progress(min(sum(p.height for p in parts), index.height), index.height)
         frame = pl.concat(parts, how="diagonal_relaxed").rename(
             {"ocel_id": EVENT_ID, "ocel_time": RAW_TIME}
         )

@@ -9,19 +9,19 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.ocel import RawOcel
+from flowbridge.mining.ocel import CountingFile, Progress, RawOcel
 from flowbridge.mining.ocel_columns import Collector
 
 TAGS = ("{*}object-type", "{*}event-type", "{*}object", "{*}event", "{*}events")
 
 
-def read_xml(path: Path, *, events: bool = True) -> RawOcel:
+def read_xml(path: Path, *, events: bool = True, progress: Progress | None = None) -> RawOcel:
     """The tables of an OCEL 2.0 XML file."""
     where = str(path)
     collector = Collector(where, events=events)
-    with path.open("rb") as handle:
+    with path.open("rb") as raw:
         context = etree.iterparse(
-            handle,
+            CountingFile(raw, progress),
             events=("end",),
             tag=TAGS,
             resolve_entities=False,
