@@ -157,6 +157,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DIAGNOSIS_MAX_UPLOAD_BYTES = int(
     os.environ.get("FLOWBRIDGE_DIAGNOSIS_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024)
 )
+# An import running longer than this is taken as stuck (its worker stopped): it may be deleted.
+DIAGNOSIS_STUCK_MINUTES = int(os.environ.get("FLOWBRIDGE_DIAGNOSIS_STUCK_MINUTES", "120"))
 # A requester may urge the holders of a case once per this many minutes.
 FLOWBRIDGE_URGE_INTERVAL_MINUTES = int(os.environ.get("FLOWBRIDGE_URGE_INTERVAL_MINUTES", "60"))
 

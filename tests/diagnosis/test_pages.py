@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from flowbridge.core.clock import ManualClock
 from flowbridge.diagnosis.models import Dataset, Status
 from flowbridge.org.models import Person
 from tests.cases.conftest import Org
@@ -235,3 +237,30 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(org: Org, settings: 
     assert response.status_code == 413
     assert "the largest this site accepts is 0 MB" in response.content.decode()
     assert Dataset.objects.count() == 0
+
+
+def test_a_stuck_import_may_be_deleted_after_a_while(
+    org: Org, upload: Upload, clock: ManualClock
+) -> None:
+    dataset = upload("a.csv", RECEIPT_CSV, mapping={})
+    Dataset.objects.filter(pk=dataset.pk).update(status=Status.IMPORTING, started_at=clock.now())
+    client = client_for(org.pmo)
+    page = client.get(reverse("diagnosis:job", args=[dataset.pk])).content.decode()
+    assert 'id="job-stuck"' not in page and 'id="delete-form"' not in page
+    response = client.post(reverse("diagnosis:delete", args=[dataset.pk]))
+    assert response.status_code == 302 and Dataset.objects.filter(pk=dataset.pk).exists()
+    clock.advance(timedelta(minutes=121))
+    page = client.get(reverse("diagnosis:job", args=[dataset.pk])).content.decode()
+    assert 'id="job-stuck"' in page and 'id="delete-form"' in page
+    client.post(reverse("diagnosis:delete", args=[dataset.pk]))
+    assert not Dataset.objects.filter(pk=dataset.pk).exists()
+
+
+def test_the_api_schema_lists_the_diagnosis_routes(client: Client) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {
+        "/api/diagnosis/datasets",
+        "/api/diagnosis/datasets/{dataset_id}",
+        "/api/diagnosis/datasets/{dataset_id}/job",
+        "/api/diagnosis/datasets/engine/{process_key}/refresh",
+    } <= set(paths)

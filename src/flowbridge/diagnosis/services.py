@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -311,10 +312,17 @@ def refresh_engine(actor: Any, process: ProcessDefinition) -> Dataset:
     return dataset
 
 
+def is_stuck(dataset: Dataset) -> bool:
+    """Whether an import has run for longer than any should (its worker was likely stopped)."""
+    limit = timedelta(minutes=settings.DIAGNOSIS_STUCK_MINUTES)
+    started = dataset.started_at
+    return dataset.status == Status.IMPORTING and (started is None or clock.now() - started > limit)
+
+
 def delete_dataset(actor: Any, dataset: Dataset) -> None:
     """Delete ``dataset``, its files and its interview notes."""
     require(actor, Action.CHANGE, dataset)
-    if dataset.status == Status.IMPORTING:
+    if dataset.status == Status.IMPORTING and not is_stuck(dataset):
         raise Conflict(_("Wait until the import has finished, then delete the dataset."))
     folder = dataset.folder
     with transaction.atomic():

@@ -223,7 +223,9 @@ def job(request: HttpRequest, dataset_id: int) -> HttpResponse:
             "dataset": dataset,
             "state": state,
             "running": dataset.status in (Status.PENDING, Status.IMPORTING)
-            and not state["needs_mapping"],
+            and not state["needs_mapping"]
+            and not services.is_stuck(dataset),
+            "stuck": services.is_stuck(dataset),
             "may_change": may_change,
             # A failed CSV or OCEL import keeps its file: the user may choose again.
             "may_remap": may_change
