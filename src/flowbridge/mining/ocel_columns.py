@@ -8,6 +8,7 @@ columns, not Python objects per value.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,20 +46,9 @@ KINDS = {
 
 def typed(name: str, values: list[Any], kind: str | None) -> pl.Series:
     """Attribute values as one column: of the declared kind, else as the values say."""
-    kind = (kind or "").lower()
-    if "time" in kind or "date" in kind:
+    if kind:
         text = pl.Series(name, [_text(v) for v in values], dtype=pl.String)
-        return text.to_frame().select(iso_times(pl.col(name))).to_series()
-    if kind in KINDS:
-        text = pl.Series(name, [_text(v) for v in values], dtype=pl.String)
-        if KINDS[kind] == pl.Boolean:
-            lowered = text.str.strip_chars().str.to_lowercase()
-            return lowered.replace_strict(
-                {"true": True, "1": True, "false": False, "0": False},
-                default=None,
-                return_dtype=pl.Boolean,
-            )
-        return text.str.strip_chars().cast(KINDS[kind], strict=False) if kind != "string" else text
+        return text.to_frame().select(typed_text(pl.col(name), kind)).to_series()
     present = {type(v) for v in values if v is not None}
     if present and present <= {bool}:
         return pl.Series(name, values, dtype=pl.Boolean)
@@ -69,11 +59,35 @@ def typed(name: str, values: list[Any], kind: str | None) -> pl.Series:
     return pl.Series(name, [_text(v) for v in values], dtype=pl.String)
 
 
+def typed_text(text: pl.Expr, kind: str) -> pl.Expr:
+    """Text of a declared kind (OCEL's string, integer, float, boolean, time) as that type;
+    values that are not of it become null, kinds we do not know stay text."""
+    kind = kind.lower()
+    if "time" in kind or "date" in kind:
+        return iso_times(text)
+    target = KINDS.get(kind, pl.String)
+    if target == pl.Boolean:
+        return (
+            text.str.strip_chars()
+            .str.to_lowercase()
+            .replace_strict(
+                {"true": True, "1": True, "false": False, "0": False},
+                default=None,
+                return_dtype=pl.Boolean,
+            )
+        )
+    if target == pl.String:
+        return text
+    return text.str.strip_chars().cast(target, strict=False)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

@@ -28,7 +28,7 @@ from flowbridge.mining.ocel import (
     parse_times,
     unique_ids,
 )
-from flowbridge.mining.ocel_columns import typed
+from flowbridge.mining.ocel_columns import typed_text
 
 BATCH = 100_000
 REQUIRED = ("event", "object", "event_object", "event_map_type", "object_map_type")
@@ -55,9 +55,10 @@ class _Database:
         self.db = db
         self.where = where
         self.progress = progress
+        # Tables only: a view would run SQL stored in the file.
         self.tables = {
-            name: sql or ""
-            for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            str(name)
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
         missing = [t for t in REQUIRED if t not in self.tables]
         if missing:
@@ -103,9 +104,9 @@ class _Database:
             )
         parts = []
         kinds: dict[str, str] = {}
-        # PM4Py stacks the type tables in order of type name and breaks ties in time by the
-        # row within a table, then by that order; positions say the same.
-        names = sorted(maps)
+        # PM4Py stacks the tables of the types that have events in order of type name and
+        # breaks ties in time by the row within a table, then by that order; so do positions.
+        names = sorted(set(index.get_column(ACTIVITY).drop_nulls()))
         for rank, name in enumerate(names):
             table = "event_" + maps[name]
             part = self._frame(table, ["ocel_id", "ocel_time"], attributes=kinds)
@@ -127,11 +128,7 @@ class _Database:
             report.skip(
                 _("event without a row in its type's table (no time)"), example, lost.height
             )
-        present = [c for c in kinds if c in frame.columns]
-        frame = frame.with_columns(
-            typed(c, frame.get_column(c).to_list(), kinds[c]) for c in present
-        ).rename({c: column_name(c) for c in present})
-        return parse_times(frame, self.where)
+        return parse_times(_typed(frame, kinds), self.where)
 
     def _object_attributes(self, maps: dict[str, str]) -> pl.DataFrame:
         parts = []
@@ -149,10 +146,7 @@ class _Database:
             return pl.DataFrame(schema={OBJECT_ID: pl.String})
         frame = pl.concat(parts, how="diagonal_relaxed").rename({"ocel_id": OBJECT_ID})
         frame = frame.select(OBJECT_ID, *[c for c in kinds if c in frame.columns])
-        present = [c for c in kinds if c in frame.columns]
-        return frame.with_columns(
-            typed(c, frame.get_column(c).to_list(), kinds[c]) for c in present
-        ).rename({c: column_name(c) for c in present})
+        return _typed(frame, kinds)
 
     def _type_map(self, table: str) -> dict[str, str]:
         frame = self._frame(table, ["ocel_type", "ocel_type_map"])
@@ -197,6 +191,14 @@ class _Database:
     def _columns(self, table: str) -> dict[str, str]:
         info = self.db.execute("SELECT name, type FROM pragma_table_info(?)", (table,))
         return {str(name): str(kind or "") for name, kind in info}
+
+
+def _typed(frame: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
+    """Attribute columns (read as text) in their declared types, under their column names."""
+    present = [c for c in kinds if c in frame.columns]
+    return frame.with_columns(typed_text(pl.col(c), kinds[c]) for c in present).rename(
+        {c: column_name(c) for c in present}
+    )
 
 
 def _kind(sql_type: str) -> str:
