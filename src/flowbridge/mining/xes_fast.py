@@ -296,11 +296,25 @@ def _read_chunk(body: bytes, state: _State) -> None:
         raise Unsure("timestamp missing or not understood")
     if START in chunk.columns:
         chunk = chunk.with_columns(parse_dates(chunk[START]))
-    state.event_chunks.append(chunk)
+    state.event_chunks.append(_owned(chunk))
     rows = attributes.filter(~in_event)
-    state.trace_chunks.append(_wide(rows, TRACE_NO, trace_names, state.trace_kinds, traces))
+    state.trace_chunks.append(_owned(_wide(rows, TRACE_NO, trace_names, state.trace_kinds, traces)))
     state.events += events
     state.traces += traces
+
+
+def _owned(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with its text copied out of the chunk's buffer.
+
+    Polars' strings are views into the buffer they were split from: kept as
+    they are, every chunk's whole text (markup, keys and all) would stay in
+    memory as long as the log does.
+    """
+    return frame.with_columns(
+        (pl.col(name) + "").alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
 
 
 def _unescaped(body: bytes, values: pl.Series) -> pl.Series:
