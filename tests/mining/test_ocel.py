@@ -8,6 +8,7 @@ import json
 import random
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from flowbridge.mining import discovery, ocel_json
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.log import EventLog
-from flowbridge.mining.ocel import ocel_object_types, read_ocel
+from flowbridge.mining.ocel import iso_times, ocel_object_types, read_ocel
 from tests.conftest import SHARED_DATA
 from tests.mining.pm4py_support import dfg_counts, pm4py, quiet, variant_counts
 
@@ -339,6 +340,10 @@ def test_an_xml_event_without_a_type_is_named_with_its_line(tmp_path: Path) -> N
         ('{"events": [{"id": "e1", "type": "a", "time": "2024-01-01"}]} x', "text after the end"),
         ("<log><trace/></log>", "not an OCEL file: XML without <log> and <events>"),
         ('<?xml version="1.0"?>\n<log><events><event id="e1"', "not well-formed XML"),
+        (
+            '<log><events><event><string key="ocel:activity" value="a"/></event></events></log>',
+            "OCEL 1.0 XML is not read",
+        ),
     ],
 )
 def test_files_that_are_not_ocel_are_refused_plainly(
@@ -532,3 +537,27 @@ def test_progress_is_told_as_the_file_is_read(made: Path) -> None:
     # Bytes of the file; events for SQLite, read a type table at a time.
     total = len(EVENTS) if made.suffix == ".sqlite" else made.stat().st_size
     assert calls[-1] == (total, total)
+
+
+def test_iso_8601_forms_all_become_utc() -> None:
+    texts = [
+        "2024-03-05T14:30:00.250+08:00",
+        "2024-03-05T06:30:00.25Z",
+        "2024-03-05 06:30:00.250",
+        "2024-03-05T14:30+08:00",
+        "2024-03-05T06:30",
+        "2024-03-05",
+        "5 March 2024",
+    ]
+    parsed = pl.select(iso_times(pl.Series(texts))).to_series().to_list()
+    at = datetime(2024, 3, 5, 6, 30, tzinfo=UTC)
+    quarter = timedelta(milliseconds=250)
+    assert parsed == [
+        at + quarter,
+        at + quarter,
+        at + quarter,
+        at,
+        at,
+        at - timedelta(hours=6, minutes=30),
+        None,
+    ]

@@ -237,7 +237,13 @@ def iso_times(text: pl.Expr) -> pl.Expr:
         .str.replace(r"[Zz]$", "+00:00")
         .str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
     )
-    formats = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d")
+    formats = (
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d",
+    )
     return pl.coalesce(
         clean.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False) for f in formats
     ).cast(TIME_TYPE)

@@ -72,6 +72,12 @@ def _parse(collector: Collector, context: Any) -> bool:
 
 
 def _event(collector: Collector, elem: Any, where: str) -> None:
+    if elem.get("id") is None and any(child.get("key") is not None for child in elem):
+        # OCEL 1.0 XML keeps everything in <string key=...> children.
+        raise LogError(
+            _("OCEL 1.0 XML is not read; export the log as OCEL 2.0 (XML, JSON or SQLite)"),
+            where=where,
+        )
     eid, activity, time = _required(elem, ("id", "type", "time"), _("event"), where)
     attributes: list[tuple[str, Any]] = []
     objects: list[str] = []
