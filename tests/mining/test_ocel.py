@@ -561,3 +561,11 @@ def test_iso_8601_forms_all_become_utc() -> None:
         at - timedelta(hours=6, minutes=30),
         None,
     ]
+
+
+def test_json_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "p.jsonocel")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    with pytest.raises(LogError, match="not UTF-8 text") as raised:
+        read_ocel(path, object_type="Order")
+    assert raised.value.where.startswith(f"{path}, line ")

@@ -55,7 +55,13 @@ class JsonStream:
     def _more(self, at_least: int = 0) -> bool:
         if self.eof:
             return False
-        chunk = self.handle.read(max(CHUNK, at_least))
+        try:
+            chunk = self.handle.read(max(CHUNK, at_least))
+        except UnicodeDecodeError:
+            # JSON is UTF-8 (RFC 8259); say so near where the text stopped being it.
+            raise LogError(
+                _("not UTF-8 text: JSON files must be UTF-8"), where=self.at(len(self.buffer))
+            ) from None
         if not chunk:
             self.eof = True
             return False
