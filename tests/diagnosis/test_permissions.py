@@ -74,4 +74,4 @@ def test_an_upload_is_cut_off_at_the_limit_while_streaming(
     assert "big.csv" in raised.value.message and "3 MB" in raised.value.message
     assert read == 4  # stopped at the first chunk past the limit, never all of it
     assert not Dataset.objects.exists()
-    assert list(diagnosis_root.iterdir()) == []  # type: ignore[attr-defined]
+    assert list(diagnosis_root.rglob("*.*")) == []  # type: ignore[attr-defined]

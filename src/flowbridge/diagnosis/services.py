@@ -8,7 +8,9 @@ itself lives in :mod:`flowbridge.diagnosis.importing`.
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -130,6 +132,12 @@ def create_upload(
     # The operator at the command line is not bound by the web upload limit.
     limit = None if actor is None else int(settings.DIAGNOSIS_MAX_UPLOAD_BYTES)
     _check_size(size, filename, limit)
+    # The file is written before the transaction: a big upload must not hold the
+    # database's write lock (SQLite has one for the whole database) while it copies.
+    staging = _staging_path(kind)
+    _write(staging, chunks, filename, limit)
+    if kind == "ocel" and _is_xes(staging):
+        kind = "xes"  # an XES file named .xml
     folder: Path | None = None
     try:
         with transaction.atomic():
@@ -144,11 +152,8 @@ def create_upload(
                 mapping={"format": kind, "timezone": settings.TIME_ZONE},
             )
             folder = dataset.folder
-            _write(upload_path(dataset), chunks, filename, limit)
-            if kind == "ocel" and _is_xes(upload_path(dataset)):
-                kind = "xes"  # an XES file named .xml
-                dataset.source, dataset.mapping["format"] = Source.UPLOAD, kind
-                dataset.save(update_fields=["source", "mapping"])
+            folder.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, upload_path(dataset))
             audit.record(actor, "diagnosis.dataset.upload", dataset, changes={"file": filename})
             if mapping is not None and kind in NEEDS_MAPPING:
                 confirm_mapping(actor, dataset, mapping, enqueue=enqueue)
@@ -159,12 +164,20 @@ def create_upload(
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
         raise
+    finally:
+        staging.unlink(missing_ok=True)
     return dataset
 
 
+def _staging_path(kind: str) -> Path:
+    """A new file name in the folder where uploads wait for their dataset row."""
+    incoming = Path(settings.DIAGNOSIS_ROOT) / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    return incoming / f"{uuid.uuid4().hex}.{kind}"
+
+
 def _write(path: Path, chunks: Iterable[bytes], filename: str, limit: int | None) -> None:
-    """Stream ``chunks`` to ``path``; on any failure, leave no file (and no folder) behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Stream ``chunks`` to ``path``; on any failure, leave no file behind."""
     written = 0
     try:
         with path.open("wb") as handle:
@@ -176,7 +189,7 @@ def _write(path: Path, chunks: Iterable[bytes], filename: str, limit: int | None
             message = _("%(name)s is empty.") % {"name": filename[:200]}
             raise InvalidInput(message, problems=[Problem(message, where="file")])
     except BaseException:
-        shutil.rmtree(path.parent, ignore_errors=True)
+        path.unlink(missing_ok=True)
         raise
 
 
