@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-log": ("export_log", "export a process's event log as XES or CSV"),
     "compilemessages": ("compile_translations", "compile the zh-hans / en translations"),
     "import-log": ("import_log", "import an event log file as a diagnosis dataset, now"),
+    "refresh-logs": ("refresh_engine_logs", "build the diagnosis datasets of our own processes"),
     "mine": ("", "summarize an event log (XES, CSV, Parquet); no database, no Django"),
 }
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import StringIO
 
 import polars as pl
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -86,3 +88,17 @@ def test_only_the_process_office_builds_engine_datasets(
     client.force_login(org.sales_head.user)
     assert client.post(reverse("diagnosis:refresh", args=[process.pk])).status_code == 403
     assert 'data-process="expense"' not in client.get(reverse("diagnosis:list")).content.decode()
+
+
+def test_refresh_logs_command_builds_every_process_now(
+    org: Org, deployed: Deploy, clock: ManualClock
+) -> None:
+    flow(deployed)
+    run_cases(org, clock, 3)
+    out = StringIO()
+    call_command("refresh_engine_logs", stdout=out)
+    dataset = Dataset.objects.get(source=Source.ENGINE)
+    assert (dataset.status, dataset.cases, dataset.job_id) == (Status.READY, 3, "")
+    assert out.getvalue().startswith(f"expense: {dataset.events} events, 3 cases")
+    call_command("refresh_engine_logs", "expense", stdout=StringIO())
+    assert Dataset.objects.count() == 1

@@ -296,8 +296,12 @@ def _object_type(dataset: Dataset, chosen: str) -> str:
     return chosen
 
 
-def refresh_engine(actor: Any, process: ProcessDefinition) -> Dataset:
-    """(Re)build the dataset of ``process``'s own requests in the background."""
+def refresh_engine(actor: Any, process: ProcessDefinition, *, enqueue: bool = True) -> Dataset:
+    """(Re)build the dataset of ``process``'s own requests in the background.
+
+    ``actor`` None is the system (``flowbridge refresh-logs``); with
+    ``enqueue=False`` the caller runs the build itself.
+    """
     if actor is not None and not principal_for(actor).has(*ENGINE_REFRESHERS):
         raise NotAllowed(_("Only the process office builds the logs of Flowbridge's processes."))
     with transaction.atomic():
@@ -314,11 +318,13 @@ def refresh_engine(actor: Any, process: ProcessDefinition) -> Dataset:
         )
         if dataset.status == Status.IMPORTING:
             raise Conflict(_("This dataset is being rebuilt already."))
-        from flowbridge.diagnosis.tasks import refresh_engine_dataset
+        job_id = ""
+        if enqueue:
+            from flowbridge.diagnosis.tasks import refresh_engine_dataset
 
-        result = refresh_engine_dataset.enqueue(dataset.pk)
+            job_id = str(refresh_engine_dataset.enqueue(dataset.pk).id)
         Dataset.objects.filter(pk=dataset.pk).update(
-            status=Status.PENDING, progress=0.0, error="", job_id=str(result.id)
+            status=Status.PENDING, progress=0.0, error="", job_id=job_id
         )
         dataset.refresh_from_db()
         audit.record(actor, "diagnosis.dataset.refresh", dataset)

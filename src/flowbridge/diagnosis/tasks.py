@@ -23,7 +23,8 @@ def import_dataset(dataset_id: int) -> str:
     return importing.run(dataset_id, importing.build_from_upload)
 
 
-def _from_engine(dataset: Dataset, progress: importing.ProgressWriter) -> EventLog:
+def build_from_engine(dataset: Dataset, progress: importing.ProgressWriter) -> EventLog:
+    """The log of the dataset's process, from its requests' events."""
     if dataset.process is None:
         raise LogError("the dataset names no process", where="process")
     return engine_log(dataset.process, progress=progress)
@@ -32,4 +33,4 @@ def _from_engine(dataset: Dataset, progress: importing.ProgressWriter) -> EventL
 @task(queue_name=QUEUE)
 def refresh_engine_dataset(dataset_id: int) -> str:
     """Rebuild an engine dataset from the requests of its process."""
-    return importing.run(dataset_id, _from_engine)
+    return importing.run(dataset_id, build_from_engine)
