@@ -3,6 +3,7 @@ hand-made ones in every format. Bad files: test_ocel_errors.py."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -239,3 +240,16 @@ def test_iso_8601_forms_all_become_utc() -> None:
         at - timedelta(hours=6, minutes=30),
         None,
     ]
+
+
+@pytest.mark.parametrize("kind", ["json", "xml"])
+def test_gzip_compressed_files_read_the_same(tmp_path: Path, kind: str) -> None:
+    plain = make(kind, tmp_path)
+    packed = tmp_path / (plain.name + ".gz")
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    calls: list[tuple[int, int]] = []
+    log = read_ocel(packed, object_type="Order", progress=lambda d, t: calls.append((d, t)))
+    assert log.events.equals(read_ocel(plain, object_type="Order").events)
+    assert ocel_object_types(packed) == ocel_object_types(plain)
+    # Progress counts the compressed bytes, the file's own.
+    assert calls[-1] == (packed.stat().st_size, packed.stat().st_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import sqlite3
 from contextlib import closing
@@ -169,3 +170,22 @@ def test_json_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     with pytest.raises(LogError, match="not UTF-8 text") as raised:
         read_ocel(path, object_type="Order")
     assert raised.value.where.startswith(f"{path}, line ")
+
+
+@pytest.mark.parametrize("kind", ["json", "xml"])
+def test_a_cut_off_compressed_file_is_said_so(tmp_path: Path, kind: str) -> None:
+    plain = make(kind, tmp_path)
+    packed = gzip.compress(plain.read_bytes())
+    cut = tmp_path / (plain.name + ".gz")
+    cut.write_bytes(packed[: len(packed) * 2 // 3])
+    with pytest.raises(LogError, match="the compressed file cannot be read") as raised:
+        read_ocel(cut, object_type="Order")
+    assert str(cut) in raised.value.where
+
+
+def test_a_compressed_database_is_refused(tmp_path: Path) -> None:
+    plain = make("sqlite", tmp_path)
+    packed = tmp_path / "purchase.sqlite.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    with pytest.raises(LogError, match="compressed SQLite database cannot be read"):
+        ocel_object_types(packed)

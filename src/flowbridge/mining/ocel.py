@@ -22,12 +22,15 @@ in batches of rows. What they keep is the columns of the result.
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import polars as pl
 
@@ -57,6 +60,9 @@ if TYPE_CHECKING:
     from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+GZIP_MAGIC = b"\x1f\x8b"
+# What reading a damaged or cut-off gzip file raises.
+BROKEN_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
 Progress = Callable[[int, int], None]
 
 
@@ -125,6 +131,27 @@ def _read(path: Path, *, events: bool, progress: Progress | None = None) -> RawO
     return read_json(path, events=events, progress=progress)
 
 
+@contextmanager
+def opened(path: Path, progress: Progress | None) -> Iterator[IO[bytes]]:
+    """The file's bytes, gunzipped when it is gzip; progress counts the file's own bytes."""
+    with path.open("rb") as raw:
+        compressed = raw.peek(2)[:2] == GZIP_MAGIC
+        stream = io.BufferedReader(CountingFile(raw, progress))
+        if not compressed:
+            yield stream
+            return
+        with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
+            yield cast(IO[bytes], unzipped)
+
+
+def compressed_error(error: BaseException, where: str) -> LogError:
+    return LogError(
+        _("the compressed file cannot be read (%(error)s)")
+        % {"error": str(error) or type(error).__name__},
+        where=where,
+    )
+
+
 class CountingFile(io.RawIOBase):
     """A binary file that tells ``progress(bytes_read, size)`` as it is read."""
 
@@ -147,9 +174,20 @@ class CountingFile(io.RawIOBase):
 
 
 def detect(path: Path) -> str:
-    """``"json"``, ``"xml"`` or ``"sqlite"`` from the file's first bytes."""
+    """``"json"``, ``"xml"`` or ``"sqlite"`` from the file's first bytes (after gunzip)."""
     with path.open("rb") as handle:
         head = handle.read(4096)
+    if head.startswith(GZIP_MAGIC):
+        try:
+            with gzip.open(path, "rb") as unzipped:
+                head = unzipped.read(4096)
+        except BROKEN_GZIP as error:
+            raise compressed_error(error, str(path)) from None
+        if head.startswith(SQLITE_MAGIC):
+            raise LogError(
+                _("a compressed SQLite database cannot be read; decompress it first"),
+                where=str(path),
+            )
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.ocel import CountingFile, Progress, RawOcel
+from flowbridge.mining.ocel import BROKEN_GZIP, Progress, RawOcel, compressed_error, opened
 from flowbridge.mining.ocel_columns import Collector
 
 CHUNK = 1 << 20
@@ -62,6 +62,8 @@ class JsonStream:
             raise LogError(
                 _("not UTF-8 text: JSON files must be UTF-8"), where=self.at(len(self.buffer))
             ) from None
+        except BROKEN_GZIP as error:
+            raise compressed_error(error, self.at(len(self.buffer))) from None
         if not chunk:
             self.eof = True
             return False
@@ -157,12 +159,7 @@ def read_json(path: Path, *, events: bool = True, progress: Progress | None = No
     where = str(path)
     collector = Collector(where, events=events)
     reader = _Reader(collector)
-    with (
-        path.open("rb") as raw,
-        io.TextIOWrapper(
-            io.BufferedReader(CountingFile(raw, progress)), encoding="utf-8-sig"
-        ) as handle,
-    ):
+    with opened(path, progress) as binary, io.TextIOWrapper(binary, encoding="utf-8-sig") as handle:
         stream = JsonStream(handle, where)
         if stream.peek() != "{":
             raise LogError(_("not an OCEL file: the JSON is not an object"), where=stream.at())

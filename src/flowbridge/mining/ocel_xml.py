@@ -9,7 +9,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.i18n import _
-from flowbridge.mining.ocel import CountingFile, Progress, RawOcel
+from flowbridge.mining.ocel import BROKEN_GZIP, Progress, RawOcel, compressed_error, opened
 from flowbridge.mining.ocel_columns import Collector
 
 TAGS = ("{*}object-type", "{*}event-type", "{*}object", "{*}event", "{*}events")
@@ -19,9 +19,9 @@ def read_xml(path: Path, *, events: bool = True, progress: Progress | None = Non
     """The tables of an OCEL 2.0 XML file."""
     where = str(path)
     collector = Collector(where, events=events)
-    with path.open("rb") as raw:
+    with opened(path, progress) as binary:
         context = etree.iterparse(
-            CountingFile(raw, progress),
+            binary,
             events=("end",),
             tag=TAGS,
             resolve_entities=False,
@@ -36,6 +36,8 @@ def read_xml(path: Path, *, events: bool = True, progress: Progress | None = Non
                 _("not well-formed XML: %(error)s") % {"error": error.msg},
                 where=f"{where}, line {error.lineno}",
             ) from None
+        except BROKEN_GZIP as error:
+            raise compressed_error(error, where) from None
     root = _local(context.root.tag) if context.root is not None else ""
     if root != "log" or not seen_events:
         raise LogError(
