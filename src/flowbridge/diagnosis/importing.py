@@ -89,7 +89,9 @@ def read_upload(
         ocel = ocel_module()
         if ocel is None:
             raise LogError(_("OCEL files cannot be read by this installation yet."))
-        log: EventLog = ocel.read_ocel(path, object_type=mapping.get("object_type", ""))
+        log: EventLog = ocel.read_ocel(
+            path, object_type=mapping.get("object_type", ""), progress=progress
+        )
         return log
     raise LogError(_("Unknown file format %(format)r.") % {"format": kind}, where="format")
 
