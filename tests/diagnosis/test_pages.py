@@ -264,3 +264,21 @@ def test_the_api_schema_lists_the_diagnosis_routes(client: Client) -> None:
         "/api/diagnosis/datasets/{dataset_id}/job",
         "/api/diagnosis/datasets/engine/{process_key}/refresh",
     } <= set(paths)
+
+
+def test_a_large_upload_is_moved_from_djangos_temporary_file(
+    org: Org, settings: Any, worker: Callable[[], None], shared_data: Path
+) -> None:
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # any file above this streams to a temporary file
+    settings.FILE_UPLOAD_TEMP_DIR = str(settings.DIAGNOSIS_ROOT)  # same disk: a rename
+    Path(settings.DIAGNOSIS_ROOT).mkdir(parents=True)
+    content = (shared_data / "logs" / "running-example.xes").read_bytes()
+    response = client_for(org.pmo).post(
+        reverse("diagnosis:upload"), {"file": SimpleUploadedFile("r.xes", content)}
+    )
+    assert response.status_code == 302
+    worker()
+    dataset = Dataset.objects.get()
+    assert (dataset.status, dataset.cases) == (Status.READY, 6)
+    leftovers = [p for p in Path(settings.DIAGNOSIS_ROOT).rglob("*") if p.is_file()]
+    assert leftovers == [dataset.parquet_path]

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
+from django.core.files.move import file_move_safe
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -118,6 +119,7 @@ def create_upload(
     name: str = "",
     mapping: Mapping[str, Any] | None = None,
     enqueue: bool = True,
+    move_from: Path | None = None,
 ) -> Dataset:
     """A new dataset from an uploaded file, written to disk chunk by chunk.
 
@@ -125,7 +127,9 @@ def create_upload(
     :func:`confirm_mapping` unless ``mapping`` is given (the API and CLI
     pass it in one go). ``actor`` None is the system (the CLI, run by the
     operator), which may always; ``enqueue=False`` leaves running the import
-    to the caller (the CLI runs it at once).
+    to the caller (the CLI runs it at once). ``move_from`` is a temporary
+    file holding the same bytes (Django's for a large upload): it is moved
+    rather than copied.
     """
     _require(actor, Action.CHANGE, Dataset)
     kind = file_format(filename)
@@ -135,7 +139,10 @@ def create_upload(
     # The file is written before the transaction: a big upload must not hold the
     # database's write lock (SQLite has one for the whole database) while it copies.
     staging = _staging_path(kind)
-    _write(staging, chunks, filename, limit)
+    if move_from is not None and move_from.stat().st_size == size and size > 0:
+        file_move_safe(str(move_from), str(staging))
+    else:
+        _write(staging, chunks, filename, limit)
     if kind == "ocel" and _is_xes(staging):
         kind = "xes"  # an XES file named .xml
     folder: Path | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -99,6 +100,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                         chunks=file.chunks(),
                         size=file.size,
                         name=form.cleaned_data["name"],
+                        move_from=_temporary_path(file),
                     )
             except InvalidInput as error:
                 _add_problems(form, error)
@@ -107,6 +109,12 @@ def upload(request: HttpRequest) -> HttpResponse:
                     return redirect("diagnosis:mapping", dataset.pk)
                 return redirect("diagnosis:job", dataset.pk)
     return render(request, "diagnosis/upload.html", _upload_context(form, limit))
+
+
+def _temporary_path(file: Any) -> Path | None:
+    """Where Django streamed a large upload to disk (None for a small one kept in memory)."""
+    path = getattr(file, "temporary_file_path", None)
+    return Path(path()) if callable(path) else None
 
 
 def _upload_context(form: UploadForm, limit: int, problem: str = "") -> dict[str, Any]:
