@@ -75,8 +75,61 @@ def variants(log: EventLog) -> pl.DataFrame:
     Sorted by cases, most first, then by the sequence itself.
     """
     frame = ordered(log)
-    # Activities as small integers, so that sequences are grouped as lists of numbers;
-    # cases are runs of rows, so numbering the runs avoids hashing every case id.
+    # Each case's sequence as two 64-bit sums of hashes of (activity, position) —
+    # cases are runs of rows, so running sums give them without grouping — then one
+    # sequence read per distinct sum. Two different sequences with equal sums in one
+    # hash but not the other would show as more groups by both than by either: then
+    # the exact way. (Sums wrap around 2**64, which keeps differences exact.)
+    seeds = (11, 23)
+    steps = frame.select(
+        _first_of_case().alias("first"),
+        _first_of_case().shift(-1, fill_value=True).alias("last"),
+        ACTIVITY,
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
+    )
+    steps = steps.with_columns(
+        (pl.col("row") - pl.when("first").then("row").forward_fill()).alias("position")
+    )
+    # Hashing the activity's hash with its position again: a mere weight per position
+    # would let sequences like abba and baab add up alike.
+    position = pl.col("position").cast(pl.UInt64)
+    steps = steps.with_columns(
+        (pl.col(ACTIVITY).hash(s) ^ position).hash(s).alias(f"x{s}") for s in seeds
+    )
+    steps = steps.with_columns(pl.col(f"x{s}").cum_sum().alias(f"r{s}") for s in seeds)
+    cases = steps.select(
+        *(
+            (
+                pl.col(f"r{s}").filter("last") - (pl.col(f"r{s}") - pl.col(f"x{s}")).filter("first")
+            ).alias(f"h{s}")
+            for s in seeds
+        ),
+        (pl.col("position").filter("last") + 1).alias("length"),
+        pl.col("row").filter("first").alias("start"),
+    )
+    counted = cases.group_by("h11", "h23", "length").agg(
+        pl.len().cast(pl.Int64).alias("cases"), pl.col("start").first()
+    )
+    distinct = cases.select(
+        pl.struct("h11", "length").n_unique().alias("a"),
+        pl.struct("h23", "length").n_unique().alias("b"),
+    ).row(0)
+    if distinct != (counted.height, counted.height):
+        return _variants_exact(frame)
+    rows = counted.select(
+        pl.int_range(pl.len()).alias("group"),
+        pl.int_ranges("start", pl.col("start") + pl.col("length")).alias("row"),
+    ).explode("row")
+    sequences = (
+        rows.with_columns(frame.get_column(ACTIVITY).gather(rows.get_column("row")).alias("a"))
+        .group_by("group", maintain_order=True)
+        .agg(pl.col("a").alias("variant"))
+    )
+    return _shaped(sequences.get_column("variant"), counted.get_column("cases"))
+
+
+def _variants_exact(frame: pl.DataFrame) -> pl.DataFrame:
+    """Variants by grouping every case's sequence itself (activities as small integers)."""
     names = frame.get_column(ACTIVITY).unique().drop_nulls()
     codes = frame.get_column(ACTIVITY).cast(pl.Enum(names.to_list())).to_physical()
     counted = (
@@ -87,17 +140,19 @@ def variants(log: EventLog) -> pl.DataFrame:
         .group_by("variant")
         .agg(pl.len().cast(pl.Int64).alias("cases"))
     )
-    total = int(counted.get_column("cases").sum())
     lookup = dict(enumerate(names.to_list()))
+    variant = counted.select(
+        pl.col("variant").list.eval(pl.element().replace_strict(lookup, return_dtype=pl.String))
+    ).to_series()
+    return _shaped(variant, counted.get_column("cases"))
+
+
+def _shaped(variant: pl.Series, cases: pl.Series) -> pl.DataFrame:
+    total = int(cases.sum())
     return (
-        counted.with_columns(
-            pl.col("variant").list.eval(
-                pl.element().replace_strict(lookup, return_dtype=pl.String)
-            ),
-            (pl.col("cases") / total).alias("share"),
-        )
+        pl.DataFrame({"variant": variant, "cases": cases})
+        .with_columns((pl.col("cases") / total).alias("share"))
         .sort(["cases", "variant"], descending=[True, False])
-        .select("variant", "cases", "share")
     )
 
 
