@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from flowbridge.cases.models import Case, CaseEvent
 from flowbridge.core.clock import ManualClock
@@ -102,3 +103,14 @@ def test_refresh_logs_command_builds_every_process_now(
     assert out.getvalue().startswith(f"expense: {dataset.events} events, 3 cases")
     call_command("refresh_engine_logs", "expense", stdout=StringIO())
     assert Dataset.objects.count() == 1
+
+
+def test_a_queued_rebuild_is_not_queued_twice(
+    org: Org, deployed: Deploy, clock: ManualClock
+) -> None:
+    process = flow(deployed)
+    run_cases(org, clock, 1)
+    first = services.refresh_engine(org.pmo.user, process)
+    again = services.refresh_engine(org.pmo.user, process)
+    assert again.job_id == first.job_id
+    assert DBTaskResult.objects.count() == 1

@@ -20,7 +20,7 @@ from flowbridge.core.errors import NotFound
 from flowbridge.core.permissions import visible
 from flowbridge.diagnosis import services
 from flowbridge.diagnosis.models import Dataset
-from flowbridge.diagnosis.views import status_json
+from flowbridge.diagnosis.views import status_json, temporary_path
 from flowbridge.processes.models import ProcessDefinition
 
 router = Router(tags=["diagnosis"])
@@ -118,6 +118,7 @@ def create_dataset(
         size=file.size or 0,
         name=name,
         mapping={k: v for k, v in given.items() if v},
+        move_from=temporary_path(file),
     )
     return Status(202, _out(dataset))
 

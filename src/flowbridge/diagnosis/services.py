@@ -325,6 +325,8 @@ def refresh_engine(actor: Any, process: ProcessDefinition, *, enqueue: bool = Tr
         )
         if dataset.status == Status.IMPORTING:
             raise Conflict(_("This dataset is being rebuilt already."))
+        if enqueue and dataset.status == Status.PENDING and dataset.job_id:
+            return dataset  # a rebuild is queued already; one is enough
         job_id = ""
         if enqueue:
             from flowbridge.diagnosis.tasks import refresh_engine_dataset

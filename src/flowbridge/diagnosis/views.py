@@ -100,7 +100,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                         chunks=file.chunks(),
                         size=file.size,
                         name=form.cleaned_data["name"],
-                        move_from=_temporary_path(file),
+                        move_from=temporary_path(file),
                     )
             except InvalidInput as error:
                 _add_problems(form, error)
@@ -111,7 +111,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "diagnosis/upload.html", _upload_context(form, limit))
 
 
-def _temporary_path(file: Any) -> Path | None:
+def temporary_path(file: Any) -> Path | None:
     """Where Django streamed a large upload to disk (None for a small one kept in memory)."""
     path = getattr(file, "temporary_file_path", None)
     return Path(path()) if callable(path) else None
