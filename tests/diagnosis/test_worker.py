@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django_tasks.signals import task_finished
 
-from flowbridge.cli import _serve_with_worker
+from flowbridge.cli import COMMANDS, _serve_with_worker
 from flowbridge.diagnosis.models import Status
 from flowbridge.diagnosis.worker import start_in_thread
 from tests.diagnosis.conftest import RECEIPT_CSV, Upload
@@ -42,3 +44,19 @@ def test_the_worker_thread_runs_jobs_as_they_come(upload: Upload) -> None:
     assert not background.thread.is_alive()
     dataset.refresh_from_db()
     assert (dataset.status, dataset.cases) == (Status.READY, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_runs_queued_imports(upload: Upload) -> None:
+    """`flowbridge worker` is django-tasks-db's db_worker; one batch runs what is queued."""
+    dataset = upload("a.csv", RECEIPT_CSV, mapping={})
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command(
+            COMMANDS["worker"][0], batch=True, startup_delay=False, reload=False, verbosity=0
+        )
+    finally:
+        for number, handler in handlers.items():  # the command installs its own
+            signal.signal(number, handler)
+    dataset.refresh_from_db()
+    assert (dataset.status, dataset.events) == (Status.READY, 5)
