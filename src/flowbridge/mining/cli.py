@@ -38,7 +38,16 @@ from flowbridge.mining.log import (
     from_frame,
 )
 
-EXTENSIONS = (".xes", ".xes.gz", ".csv", ".parquet")
+EXTENSIONS = (".xes", ".xes.gz", ".csv", ".parquet", ".jsonocel", ".xmlocel", ".sqlite")
+# Object-centric logs: flattened on the object type the user chooses.
+OCEL_EXTENSIONS = (
+    ".jsonocel",
+    ".xmlocel",
+    ".jsonocel.gz",
+    ".xmlocel.gz",
+    ".sqlite",
+    ".sqlite3",
+)
 TOP_ACTIVITIES = 5
 # Below this many seconds a read is quick enough that a bar would only flicker.
 PROGRESS_DELAY = 1.0
@@ -66,7 +75,7 @@ XES_KEYS = {
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="flowbridge mine",
-        description=_("Read an event log (XES, XES.GZ, CSV, Parquet) and summarize it."),
+        description=_("Read an event log (XES, XES.GZ, CSV, Parquet, OCEL 2.0) and summarize it."),
     )
     p.add_argument("log", metavar="LOG", help=_("the event log file"))
     for option in COLUMN_OPTIONS:
@@ -80,6 +89,11 @@ def parser() -> argparse.ArgumentParser:
         "--timezone",
         metavar="TZ",
         help=_("time zone of CSV times without an offset, e.g. Asia/Shanghai"),
+    )
+    p.add_argument(
+        "--object-type",
+        metavar="TYPE",
+        help=_("object type whose objects become the cases of an object-centric (OCEL) log"),
     )
     p.add_argument("--json", metavar="OUT", help=_("write the summary as JSON ('-' = stdout)"))
     p.add_argument("--report", metavar="OUT.html", help=_("write an HTML report"))
@@ -98,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = Path(args.log)
     shown = ProgressBar(path.name, sys.stderr) if sys.stderr.isatty() else None
     try:
-        log = read_log(path, columns, args.timezone, shown)
+        log = read_log(path, columns, args.timezone, shown, object_type=args.object_type)
         from flowbridge.mining.discovery import summary
 
         figures = summary(log)
@@ -150,17 +164,32 @@ def read_log(
     columns: dict[str, str],
     timezone: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    object_type: str | None = None,
 ) -> EventLog:
     """The log at ``path``, read by its extension, with the columns the user named.
 
-    CSV and Parquet map columns as they read; XES arrives with canonical
-    names, so a named attribute is moved into its role afterwards.
+    CSV and Parquet map columns as they read; XES and OCEL arrive with
+    canonical names, so a named attribute is moved into its role afterwards.
+    An ``object_type`` reads any file as OCEL (its format is found from the
+    content).
     """
     if not path.exists():
         raise LogError(_("no such file"), where=str(path))
     if path.is_dir():
         raise LogError(_("is a folder, not a log file"), where=str(path))
     name = path.name.lower()
+    if object_type or name.endswith(OCEL_EXTENSIONS):
+        from flowbridge.mining.ocel import ocel_object_types, read_ocel
+
+        if not object_type:
+            types = ", ".join(f"{t} ({n})" for t, n in ocel_object_types(path).items())
+            raise LogError(
+                _("an object-centric log: choose --object-type, one of %(types)s")
+                % {"types": types},
+                where=str(path),
+            )
+        return remap(read_ocel(path, object_type=object_type, progress=progress), columns)
     if name.endswith(".csv"):
         from flowbridge.mining.tables import read_csv
 
