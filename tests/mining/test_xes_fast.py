@@ -201,3 +201,14 @@ def test_dates_read_as_the_first_format_that_fits(fraction: str) -> None:
             )
         )
         assert_series_equal(parse_dates(texts), expected.to_series(), check_names=False)
+
+
+def test_white_space_and_greater_than_in_values_read_as_xml_reads_them(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + trace("c1", event("a\tb\nc > d", "2024-01-01T00:00:00Z", '<string key="x" value=" y "/>'))
+        + "</log>"
+    )
+    frame = same(write(tmp_path, text))
+    assert frame["activity"].to_list() == ["a b c > d"]
+    assert frame["x"].to_list() == [" y "]

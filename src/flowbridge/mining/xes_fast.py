@@ -120,7 +120,7 @@ def _bodies(path: Path, progress: Progress | None) -> Iterator[bytes]:
                 rest += piece
                 continue
             cut += len(b"</trace>")
-            body, rest = rest + piece[:cut], piece[cut:]
+            body, rest = b"".join((rest, memoryview(piece)[:cut])), piece[cut:]
             yield _normalized(body)
         cut = rest.rfind(b"</trace>")
         if cut >= 0:  # the last </trace> may have been split between two pieces
@@ -236,7 +236,10 @@ def _read_chunk(body: bytes, state: _State) -> None:
     grid = pieces.slice(1).reshape((-1, 4))
     keys, separators = grid.arr.get(0), grid.arr.get(1)
     values, after = grid.arr.get(2), grid.arr.get(3)
-    if not all(SEPARATOR.fullmatch(s) for s in separators.unique().to_list()):
+    plain_separators = bool((separators == " value=").all())
+    if not plain_separators and not all(
+        SEPARATOR.fullmatch(s) for s in separators.unique().to_list()
+    ):
         raise Unsure("separator")
     # The markup before each attribute, and the markup after the last one.
     markups, markup = _codes(pl.concat([pieces.head(1), after.head(-1)]))
@@ -246,8 +249,8 @@ def _read_chunk(body: bytes, state: _State) -> None:
         raise Unsure("markup")
     columns = list(zip(*table, strict=True))
     key_names, key = _codes(keys)
-    if any(c in k for k in key_names for c in "<>&"):
-        raise Unsure("markup in a key")
+    if any(c in k for k in key_names for c in "<>&\t\n"):
+        raise Unsure("markup or white space in a key")
     attributes = pl.DataFrame(
         {
             "required": pl.Series(columns[0]).gather(markup),
@@ -283,7 +286,8 @@ def _read_chunk(body: bytes, state: _State) -> None:
         raise Unsure("structure")
     traces = held[3] - state.traces + tail[2]
     events = held[4] + 1 - state.events + tail[3]
-    attributes = attributes.with_columns(_unescaped(body, attributes["value"]).alias("value"))
+    if not plain_separators or b"&" in body or b"\t" in body or _odd(attributes["value"]):
+        attributes = attributes.with_columns(_unescaped(attributes["value"]).alias("value"))
     in_event = pl.col("state") == IN_EVENT
     event_names = [column_name(k) for k in key_names]
     trace_names = [trace_column(k) for k in key_names]
@@ -317,12 +321,15 @@ def _owned(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _unescaped(body: bytes, values: pl.Series) -> pl.Series:
+def _odd(values: pl.Series) -> bool:
+    """Whether some value holds a line feed or a "<" (which XML would not take as it is)."""
+    return bool(
+        (values.str.contains("\n", literal=True) | values.str.contains("<", literal=True)).any()
+    )
+
+
+def _unescaped(values: pl.Series) -> pl.Series:
     """Attribute values as XML reads them: entities replaced, tabs and line feeds as spaces."""
-    if b"&" not in body and b"\t" not in body:
-        plain = ~(values.str.contains("\n", literal=True) | values.str.contains("<", literal=True))
-        if plain.all():
-            return values
     if values.str.contains("<|&#").any():
         raise Unsure("markup or character reference in a value")
     named = values.str.count_matches("&(lt|gt|amp|quot|apos);").sum()
