@@ -59,30 +59,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(mine(args[1:]))
     command = COMMANDS[name][0] if name in COMMANDS else name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flowbridge.settings")
-    if name == "serve":
-        args = _serve_with_worker(args)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["flowbridge", command, *args[1:]])
-
-
-def _serve_with_worker(args: list[str]) -> list[str]:
-    """Start the background-job worker beside the web server unless ``--no-worker`` is given.
-
-    The embedded set-up (SQLite, one machine) then needs no second command;
-    a deployment runs ``flowbridge serve --no-worker`` and ``flowbridge worker``.
-    """
-    if "--no-worker" in args:
-        return [a for a in args if a != "--no-worker"]
-    if any(a in {"-h", "--help"} for a in args):
-        return args
-    import django
-
-    django.setup()
-    from flowbridge.diagnosis.worker import start_in_thread
-
-    start_in_thread()
-    return args
 
 
 if __name__ == "__main__":

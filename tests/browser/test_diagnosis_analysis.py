@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from flowbridge.diagnosis.worker import run_pending
+from flowbridge.core.jobs import run_pending
 from tests.browser.harness import PHONE, SignIn, assert_no_page_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

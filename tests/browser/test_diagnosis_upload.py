@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from flowbridge.core.jobs import run_pending
 from flowbridge.diagnosis.models import Dataset, Status
-from flowbridge.diagnosis.worker import run_pending
 from tests.browser.harness import SignIn, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

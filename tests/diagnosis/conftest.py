@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from flowbridge.core.jobs import run_pending
 from flowbridge.diagnosis import services
 from flowbridge.diagnosis.models import Dataset
-from flowbridge.diagnosis.worker import run_pending
 from tests.cases.conftest import Org, deployed, org  # noqa: F401  (fixtures)
 
 Upload = Callable[..., Dataset]

@@ -10,19 +10,18 @@ import pytest
 from django.core.management import call_command
 from django_tasks.signals import task_finished
 
-from flowbridge.cli import COMMANDS, _serve_with_worker
+from flowbridge.cli import COMMANDS
+from flowbridge.core.jobs import start_in_thread
+from flowbridge.core.management.commands.serve import Command as Serve
 from flowbridge.diagnosis.models import Status
-from flowbridge.diagnosis.worker import start_in_thread
 from tests.diagnosis.conftest import RECEIPT_CSV, Upload
 
 
-def test_no_worker_is_taken_out_of_the_serve_arguments() -> None:
-    assert _serve_with_worker(["serve", "--no-worker", "--port", "9000"]) == [
-        "serve",
-        "--port",
-        "9000",
-    ]
-    assert _serve_with_worker(["serve", "--help"]) == ["serve", "--help"]
+def test_serve_runs_the_worker_unless_told_not_to() -> None:
+    parser = Serve().create_parser("flowbridge", "serve")
+    assert parser.parse_args([]).no_worker is False
+    assert parser.parse_args(["--no-worker", "--port", "9000"]).no_worker is True
+    assert "--no-worker" in parser.format_help()
 
 
 @pytest.mark.postgres  # separate connections in threads need a real server, not in-memory SQLite

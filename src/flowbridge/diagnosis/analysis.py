@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from flowbridge.core.errors import InvalidInput, NotFound
 from flowbridge.mining.bpmnmodel import ProcessModel, read_bpmn
 from flowbridge.mining.discovery import BEGINS, ordered, variants
-from flowbridge.mining.i18n import language as mining_language
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.findings import Finding
+from flowbridge.mining.i18n import language as mining_language
 from flowbridge.mining.log import ACTIVITY, CASE, TIMESTAMP, EventLog
 from flowbridge.mining.processmap import ProcessMap, process_map
 

@@ -1,4 +1,5 @@
-"""Running background jobs: django-tasks-db's worker, in its own process or beside the web server.
+"""Background jobs (imports now; timers, reminders and notifications later): django-tasks-db's
+worker, in its own process or beside the web server.
 
 ``flowbridge worker`` is django-tasks-db's ``db_worker`` command (a separate
 process; on PostgreSQL any number of them claim jobs with SKIP LOCKED).
