@@ -172,10 +172,24 @@ def assemble(
         for name, kind in trace_kinds.items()
         if name != CASE and name in traces.columns
     )
-    joined = events.join(traces, on=TRACE_NO, how="left", maintain_order="left").drop(TRACE_NO)
+    joined = _with_traces(events, traces)
     first = [n for n in kinds if n in events.columns and n != TRACE_NO]
     last = [n for n in trace_kinds if n in traces.columns]
     order = [*first, *(n for n in events.columns if n not in first and n != TRACE_NO)]
     order += [*last, *(n for n in traces.columns if n not in last and n != TRACE_NO)]
     moved = [n for n in order if n != POSITION]
     return joined.select(*moved[: len(first)], POSITION, *moved[len(first) :])
+
+
+def _with_traces(events: pl.DataFrame, traces: pl.DataFrame) -> pl.DataFrame:
+    """Each event with its trace's values (and without the trace number).
+
+    Traces are numbered 1, 2, … in file order by both readers, so a trace's row
+    is its number less one: a gather, not a join of millions of rows.
+    """
+    numbers = traces.get_column(TRACE_NO)
+    if numbers.len() and numbers.equals(pl.int_range(1, numbers.len() + 1, eager=True)):
+        rows = traces.drop(TRACE_NO).gather(events.get_column(TRACE_NO) - 1)
+        return pl.concat([events.drop(TRACE_NO), rows], how="horizontal")
+    joined = events.join(traces, on=TRACE_NO, how="left", maintain_order="left")
+    return joined.drop(TRACE_NO)
