@@ -22,6 +22,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/flowbridge migrate
 	$(BIN)/flowbridge demo --history --history-days 90
+	$(BIN)/flowbridge refresh-logs
 	$(BIN)/flowbridge serve
 
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL points at it)
