@@ -18,7 +18,7 @@ from flowbridge.core.errors import NotAllowed
 from flowbridge.diagnosis import services
 from flowbridge.diagnosis.engine_log import engine_log, processes_with_cases
 from flowbridge.diagnosis.models import Dataset, Source, Status
-from flowbridge.mining import dfg
+from flowbridge.mining import dfg, rework_per_activity
 from tests.cases.conftest import Org
 from tests.cases.test_export import Deploy, flow, run_cases
 
@@ -49,6 +49,25 @@ def test_the_engine_log_has_one_event_per_step_done_with_outcome(
     edges = dfg(log)
     pairs = set(zip(edges["source"], edges["target"], strict=True))
     assert ("部门负责人审批", "会签") in pairs
+    # Each event names its step; the approvals of one countersign step are one instance, so
+    # the countersign is not taken for rework.
+    countersign = events.filter(pl.col("activity") == "会签", pl.col("operation") == "approve")
+    per_step = countersign.group_by("case", "concept:instance").len()
+    assert per_step["len"].max() > 1  # several people approved one step
+    steps = {
+        (e.case.reference, e.step_id)
+        for e in wanted.filter(activity="会签", operation="approve").select_related("case")
+    }
+    assert set(per_step.select("case", "concept:instance").iter_rows()) == steps
+    # Only a countersign step opened again (returned and resubmitted) is rework.
+    steps_per_case: dict[int, set[int | None]] = {}
+    for reference, step in wanted.filter(activity="会签").values_list("case__id", "step_id"):
+        steps_per_case.setdefault(reference, set()).add(step)
+    reopened = sum(1 for steps in steps_per_case.values() if len(steps) > 1)
+    rework = dict(rework_per_activity(log).select("activity", "cases").iter_rows())
+    assert rework.get("会签", 0) == reopened
+    # Without instances every case with several approvals on one step would count.
+    assert per_step.filter(pl.col("len") > 1)["case"].n_unique() > reopened
 
 
 def test_process_office_builds_and_refreshes_by_a_job(

@@ -166,3 +166,43 @@ def test_case_counts_equal_pm4py(shared_data: Path, name: str) -> None:
     # Every repeated event is the target of exactly one return edge.
     assert return_edges(log)["frequency"].sum() == table["extra_events"].sum()
     assert rework_summary(log)["cases_with_rework"] == cases_with_rework
+
+
+def test_events_of_one_activity_instance_are_one_occurrence() -> None:
+    """A countersign step (会签) approved by three people is one step done once, not rework;
+    the same step opened again later (a second instance) is."""
+    frame = pl.DataFrame(
+        [
+            ("c1", "submit", at(0), "s1"),
+            ("c1", "countersign", at(10), "s2"),
+            ("c1", "countersign", at(20), "s2"),
+            ("c1", "countersign", at(30), "s2"),
+            ("c1", "close", at(40), "s3"),
+            ("c2", "submit", at(0), "s4"),
+            ("c2", "countersign", at(10), "s5"),
+            ("c2", "submit", at(20), "s6"),
+            ("c2", "countersign", at(30), "s7"),
+            ("c2", "countersign", at(35), "s7"),
+            ("c2", "close", at(50), None),
+        ],
+        schema=["case", "activity", "timestamp", "concept:instance"],
+        orient="row",
+    )
+    log = from_frame(frame)
+    assert rework_per_activity(log).rows() == [
+        ("countersign", 1, 1, 0.5),
+        ("submit", 1, 1, 0.5),
+    ]
+    # c2: submit again (a return from countersign), then countersign's second instance (a
+    # return from submit; its two approvals are one occurrence), then close.
+    assert return_edges(log).select("source", "target", "frequency", "cases").rows() == [
+        ("countersign", "submit", 1, 1),
+        ("submit", "countersign", 1, 1),
+    ]
+    summary = rework_summary(log)
+    assert (summary["cases_with_rework"], summary["share_of_cases"]) == (1, 0.5)
+    # c2's episode runs from countersign's completion (minute 10) to close (minute 50).
+    assert summary["rework_seconds"] == 40 * 60
+    # Without instances every approval counts: c1's countersign is rework then, as in PM4Py.
+    plain = from_frame(frame.drop("concept:instance"))
+    assert rework_summary(plain)["cases_with_rework"] == 2

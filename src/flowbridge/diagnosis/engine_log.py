@@ -2,7 +2,9 @@
 
 One event per thing that happened to a step: the activity is the step's
 name, the resource the person, the department the event's department (by
-name, as people read it). Work handed out (``assign``, ``reassign``) and
+name, as people read it), the activity instance (XES ``concept:instance``)
+the step, so that the approvals of one countersign step count as that step
+done once. Work handed out (``assign``, ``reassign``) and
 remarks (``note``: urges, copies, comments) are left out, so each step
 counts once per time it was done, as it would in an OA export; the
 lifecycle stays a column. The Flowbridge operation (approve, reject,
@@ -27,6 +29,7 @@ LEFT_OUT = ("assign", "reassign", "note")
 CHUNK = 5000
 FIELDS = (
     "case_id",
+    "step_id",
     "activity",
     "timestamp",
     "person__name",
@@ -38,6 +41,7 @@ FIELDS = (
 )
 COLUMNS = (
     "case",
+    "concept:instance",
     "activity",
     "timestamp",
     "resource",
@@ -51,6 +55,8 @@ COLUMNS = (
 DECISIONS = {"approve": "approved", "reject": "rejected", "done": "done", "return": "returned"}
 SCHEMA: dict[str, Any] = {
     "case": pl.Int64,
+    # The step: the approvals of one countersign step are one activity instance, not rework.
+    "concept:instance": pl.Int64,
     "activity": pl.String,
     "timestamp": pl.Datetime("us", "UTC"),
     "resource": pl.String,

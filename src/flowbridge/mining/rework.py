@@ -13,6 +13,12 @@ Vocabulary used below:
 * a *rework episode* is a run of consecutive repeats in a case; it is
   entered by exactly one return edge whose source is new.
 
+When the log names *activity instances* (XES ``concept:instance``, which
+Flowbridge's own log sets to the step), the events of one instance count as
+one occurrence: the four approvals of a countersign step (会签) are one step
+done once, not rework. Without that column every event is an occurrence, as
+in PM4Py.
+
 Everything is a Polars expression over the whole frame, never a Python loop
 over events.
 """
@@ -24,7 +30,9 @@ from typing import Any
 import polars as pl
 
 from flowbridge.mining.discovery import BEGINS, ordered
-from flowbridge.mining.log import ACTIVITY, CASE, TIMESTAMP, EventLog
+from flowbridge.mining.log import ACTIVITY, CASE, POSITION, START, TIMESTAMP, EventLog
+
+INSTANCE = "concept:instance"
 
 PER_ACTIVITY_COLUMNS = ("activity", "cases", "extra_events", "share_of_cases")
 RETURN_EDGE_COLUMNS = ("source", "target", "frequency", "cases", "rework_seconds")
@@ -41,7 +49,7 @@ def rework_per_activity(log: EventLog) -> pl.DataFrame:
     ``cases`` over all cases of the log. Only activities with rework are
     listed, most cases first, then by name.
     """
-    events = _events(log)
+    events = _events(occurrences(log))
     total = events.get_column(CASE).n_unique()
     return (
         events.lazy()
@@ -81,7 +89,7 @@ def return_edges(log: EventLog) -> pl.DataFrame:
     The most frequent edge comes first, then by source and target.
     """
     return (
-        _returns(log)
+        _returns(occurrences(log))
         .group_by("source", "target")
         .agg(
             pl.len().cast(pl.Int64).alias("frequency"),
@@ -105,6 +113,7 @@ def rework_summary(log: EventLog) -> dict[str, Any]:
     (or the case's end), as in :func:`return_edges` but without the overlap
     of nested returns.
     """
+    log = occurrences(log)
     cases = _events(log).get_column(CASE).n_unique()
     returns = _returns(log).select(
         pl.col(_RUN).n_unique().alias("cases"),
@@ -158,3 +167,35 @@ def _events(log: EventLog) -> pl.DataFrame:
             f"not {type(log).__name__}"
         )
     return log.events
+
+
+def occurrences(log: EventLog) -> EventLog:
+    """The log with one event per activity instance, when it names them (``concept:instance``).
+
+    An instance's event begins when its first event begins and completes
+    with its last; events without an instance stay as they are. A log
+    without the column is returned unchanged.
+    """
+    events = _events(log)
+    if not log.has(INSTANCE):
+        return log
+    instance = pl.coalesce(
+        pl.col(INSTANCE).cast(pl.String), pl.lit("#") + pl.col(POSITION).cast(pl.String)
+    )
+    begins = pl.coalesce(START, TIMESTAMP) if START in events.columns else pl.col(TIMESTAMP)
+    collapsed = (
+        events.with_columns(instance.alias("__instance__"), begins.alias("__begins_at__"))
+        .group_by(CASE, ACTIVITY, "__instance__", maintain_order=True)
+        .agg(
+            pl.all().exclude("__begins_at__").last(),
+            pl.col("__begins_at__").min(),
+            pl.col(TIMESTAMP).max().alias("__completes_at__"),
+        )
+        .with_columns(
+            pl.col("__completes_at__").alias(TIMESTAMP),
+            pl.col("__begins_at__").alias(START),
+        )
+        .drop("__instance__", "__begins_at__", "__completes_at__")
+        .sort([CASE, TIMESTAMP, POSITION])
+    )
+    return EventLog(collapsed, log.source, log.report)
