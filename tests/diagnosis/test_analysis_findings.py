@@ -187,6 +187,10 @@ def test_ranking_lists_what_the_user_may_see_with_the_formula(org: Org) -> None:
     ranked = re.findall(r'<tr data-dataset="(\d+)">', body)
     assert ranked == [str(slow.pk), str(other.pk)]  # the slow one is more urgent
     assert 'id="formula"' in body
+    # One has a target and the other not: their weights differ, so both formulas are shown,
+    # each with the processes it applies to.
+    assert body.count('class="card formula"') == 2
+    assert "Slow process" in body and "cycle time" in body
     everything = text(client_for(org.pmo.user).get("/diagnosis/ranking/"))
     assert len(re.findall(r'<tr data-dataset="(\d+)">', everything)) == 3
 
@@ -237,6 +241,15 @@ def test_a_dataset_of_our_own_process_is_checked_against_its_design(
     plain = make_dataset(org, name="Uploaded")
     body = text(client_for(org.pmo.user).get(f"/diagnosis/{plain.pk}/findings/"))
     assert "conformance" not in re.findall(r'data-kind="(\w+)"', body)
+
+
+def test_ranking_components_in_chinese(org: Org) -> None:
+    make_dataset(org, name="Slow process", target_cycle_seconds=3600.0)
+    client = client_for(org.pmo.user)
+    client.cookies["django_language"] = "zh-hans"
+    body = text(client.get("/diagnosis/ranking/"))
+    assert "返工" in body
+    assert "rework:" not in body
 
 
 def test_findings_text_follows_each_persons_language(org: Org, dataset: Dataset) -> None:

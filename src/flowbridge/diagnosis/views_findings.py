@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -148,7 +150,8 @@ def targets(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @require_GET
 def ranking(request: HttpRequest) -> HttpResponse:
     """Every ready dataset the user may see, scored and ranked, most urgent first."""
-    from flowbridge.mining.score import rank
+    from flowbridge.mining.i18n import language
+    from flowbridge.mining.score import component_label, rank
 
     datasets = list(visible(request.user, Dataset.objects.filter(status=Status.READY)))
     scores: dict[str, Any] = {}
@@ -162,18 +165,25 @@ def ranking(request: HttpRequest) -> HttpResponse:
             continue
         by_key[str(dataset.pk)] = dataset
     ranked = rank(scores)
-    rows = [
-        {
-            "position": n,
-            "dataset": by_key[key],
-            "score": s,
-            "components": [(name, part.get("sub_score")) for name, part in s.components.items()],
-        }
-        for n, (key, s) in enumerate(ranked, 1)
-    ]
-    formula = ranked[0][1].formula if ranked else ""
+    with language(get_language() or settings.LANGUAGE_CODE):
+        rows = [
+            {
+                "position": n,
+                "dataset": by_key[key],
+                "score": s,
+                "components": [
+                    (component_label(name), part.get("sub_score"))
+                    for name, part in s.components.items()
+                ],
+            }
+            for n, (key, s) in enumerate(ranked, 1)
+        ]
+    # Weights move to the components a process has (no target, no costs): one formula per set.
+    formulas: dict[str, list[str]] = {}
+    for key, process_score in ranked:
+        formulas.setdefault(process_score.formula, []).append(by_key[key].name)
     return render(
         request,
         "diagnosis/analysis/ranking.html",
-        {"rows": rows, "formula": formula, "problems": problems},
+        {"rows": rows, "formulas": list(formulas.items()), "problems": problems},
     )

@@ -256,13 +256,19 @@ def _done_before(has_lifecycle: bool, case: str) -> pl.Expr:
     return (done.cum_sum() - done).over(case, ACTIVITY) > 0
 
 
-def _formula(parts: Mapping[str, Mapping[str, Any]]) -> str:
+def component_label(name: str) -> str:
+    """A component's name for people, in the chosen language (``rework`` → 返工)."""
     labels = {
         "cycle_time": _("cycle time"),
         "rework": _("rework"),
         "errors": _("errors"),
         "cost": _("cost"),
     }
+    return labels.get(name, name)
+
+
+def _formula(parts: Mapping[str, Mapping[str, Any]]) -> str:
+    labels = {name: component_label(name) for name in WEIGHTS}
     meanings = {
         "cycle_time": _("cycle time = min(1, target / median cycle time)"),
         "rework": _("rework = 1 - share of cases with rework"),
