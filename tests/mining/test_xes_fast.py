@@ -19,8 +19,8 @@ from flowbridge.mining import xes_fast
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.log import from_frame
 from flowbridge.mining.xes import _XesReader, read_xes
-from flowbridge.mining.xes_fast import Unsure, read_fast
-from flowbridge.mining.xes_values import DATE_FORMATS, parse_dates
+from flowbridge.mining.xes_fast import read_fast
+from flowbridge.mining.xes_values import DATE_FORMATS, Unsure, parse_dates
 from tests.mining.pm4py_support import NAMES, over_shared_logs
 
 HEAD = '<?xml version="1.0" encoding="UTF-8" ?>\n<log xmlns="http://www.xes-standard.org/">\n'

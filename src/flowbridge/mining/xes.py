@@ -30,7 +30,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from flowbridge.mining.errors import ImportReport, LogError
 from flowbridge.mining.i18n import _
 from flowbridge.mining.log import ACTIVITY, CASE, POSITION, START, TIMESTAMP, EventLog, from_frame
-from flowbridge.mining.xes_fast import Unsure, read_fast
+from flowbridge.mining.xes_fast import read_fast
 from flowbridge.mining.xes_values import (
     EVENT_KEYS as EVENT_KEYS,  # the XES writer maps columns back with it
 )
@@ -38,6 +38,7 @@ from flowbridge.mining.xes_values import (
     LINE,
     SIMPLE_TYPES,
     TRACE_NO,
+    Unsure,
     assemble,
     column_name,
     kind_seen,

@@ -31,9 +31,11 @@ import polars as pl
 from lxml import etree  # type: ignore[import-untyped]
 
 from flowbridge.mining.errors import ImportReport
-from flowbridge.mining.log import ACTIVITY, CASE, POSITION, START, TIMESTAMP
+from flowbridge.mining.log import ACTIVITY, POSITION, START, TIMESTAMP
+from flowbridge.mining.xes_columns import KINDS, odd, owned, unescaped, wide
 from flowbridge.mining.xes_values import (
     TRACE_NO,
+    Unsure,
     assemble,
     column_name,
     kind_seen,
@@ -55,12 +57,6 @@ END = re.compile(WS)
 OUTSIDE, IN_TRACE, IN_EVENT = 0, 1, 2
 MOVES = {"trace": (OUTSIDE, IN_TRACE), "/trace": (IN_TRACE, OUTSIDE)}
 MOVES |= {"event": (IN_TRACE, IN_EVENT), "/event": (IN_EVENT, IN_TRACE)}
-KINDS = ["string", "date", "int", "float", "boolean", "id"]
-ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
-
-
-class Unsure(Exception):
-    """The file is not in the layout this reader handles; read it with the streaming reader."""
 
 
 @dataclass
@@ -75,14 +71,28 @@ class _State:
     trace_chunks: list[pl.DataFrame] = field(default_factory=list)
 
 
+@dataclass
+class _Chunk:
+    """One body's events and traces, numbered from 0 (events) and 1 (traces) within it."""
+
+    events: pl.DataFrame
+    traces: pl.DataFrame
+    event_count: int
+    trace_count: int
+    event_kinds: list[tuple[str, str]]  # (column, XES type) as first seen
+    trace_kinds: list[tuple[str, str]]
+
+
 def read_fast(path: Path, progress: Progress | None = None) -> tuple[pl.DataFrame, ImportReport]:
     """Events of an XES file in the common layout, as the streaming reader would give them.
 
     Raises :class:`Unsure` when the file is anything else (then nothing is returned).
     """
+    # Reading two bodies at once in threads gained nothing on the shared 2-core machine
+    # (the second core is rarely free) and cost memory; one at a time, then.
     state = _State()
     for body in _bodies(path, progress):
-        _read_chunk(body, state)
+        _merge(_read_chunk(body), state)
     if not state.event_chunks:
         raise Unsure("no events")
     traces = pl.concat(state.trace_chunks, how="diagonal_relaxed")
@@ -231,7 +241,22 @@ def _codes(texts: pl.Series) -> tuple[list[str], pl.Series]:
     return distinct, texts.cast(pl.Enum(distinct)).to_physical().cast(pl.Int32)
 
 
-def _read_chunk(body: bytes, state: _State) -> None:
+def _merge(chunk: _Chunk, state: _State) -> None:
+    """A chunk's events and traces numbered after those before it; types noted in file order."""
+    for name, kind in chunk.event_kinds:
+        kind_seen(state.kinds, name, kind)
+    for name, kind in chunk.trace_kinds:
+        kind_seen(state.trace_kinds, name, kind)
+    events = chunk.events.with_columns(
+        pl.col(TRACE_NO) + state.traces, (pl.col(POSITION) + state.events).cast(pl.UInt64)
+    )
+    state.event_chunks.append(events)
+    state.trace_chunks.append(chunk.traces.with_columns(pl.col(TRACE_NO) + state.traces))
+    state.events += chunk.event_count
+    state.traces += chunk.trace_count
+
+
+def _read_chunk(body: bytes) -> _Chunk:
     pieces = _split(body)
     grid = pieces.slice(1).reshape((-1, 4))
     keys, separators = grid.arr.get(0), grid.arr.get(1)
@@ -264,8 +289,8 @@ def _read_chunk(body: bytes, state: _State) -> None:
     ).select(
         pl.col("required"),
         pl.col("after").replace(-1, None).forward_fill().fill_null(OUTSIDE).alias("state"),
-        (pl.col("traces").cum_sum() + state.traces).alias(TRACE_NO),
-        (pl.col("events").cum_sum() + state.events - 1).alias(POSITION),
+        pl.col("traces").cum_sum().alias(TRACE_NO),
+        (pl.col("events").cum_sum() - 1).alias(POSITION),
         pl.col("kind"),
         pl.col("key"),
         pl.col("value"),
@@ -284,128 +309,24 @@ def _read_chunk(body: bytes, state: _State) -> None:
     ).row(0)
     if held[0] or held[1] or tail is None or tail[0] not in (-1, held[2]) or tail[1] != OUTSIDE:
         raise Unsure("structure")
-    traces = held[3] - state.traces + tail[2]
-    events = held[4] + 1 - state.events + tail[3]
-    if not plain_separators or b"&" in body or b"\t" in body or _odd(attributes["value"]):
-        attributes = attributes.with_columns(_unescaped(attributes["value"]).alias("value"))
+    traces = held[3] + tail[2]
+    events = held[4] + 1 + tail[3]
+    if not plain_separators or b"&" in body or b"\t" in body or odd(attributes["value"]):
+        attributes = attributes.with_columns(unescaped(attributes["value"]).alias("value"))
     in_event = pl.col("state") == IN_EVENT
     event_names = [column_name(k) for k in key_names]
     trace_names = [trace_column(k) for k in key_names]
-    chunk = _wide(attributes.filter(in_event), POSITION, event_names, state.kinds, events)
+    event_kinds: list[tuple[str, str]] = []
+    trace_kinds: list[tuple[str, str]] = []
+    chunk = wide(attributes.filter(in_event), POSITION, event_names, event_kinds, events)
     order = chunk.columns[1:-1]
     if ACTIVITY not in order or TIMESTAMP not in order:
         raise Unsure("activity or timestamp missing")
-    chunk = chunk.with_columns(parse_dates(chunk[TIMESTAMP]), pl.col(POSITION).cast(pl.UInt64))
+    chunk = chunk.with_columns(parse_dates(chunk[TIMESTAMP]))
     if chunk[TIMESTAMP].null_count():
         raise Unsure("timestamp missing or not understood")
     if START in chunk.columns:
         chunk = chunk.with_columns(parse_dates(chunk[START]))
-    state.event_chunks.append(_owned(chunk))
     rows = attributes.filter(~in_event)
-    state.trace_chunks.append(_owned(_wide(rows, TRACE_NO, trace_names, state.trace_kinds, traces)))
-    state.events += events
-    state.traces += traces
-
-
-def _owned(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with its text copied out of the chunk's buffer.
-
-    Polars' strings are views into the buffer they were split from: kept as
-    they are, every chunk's whole text (markup, keys and all) would stay in
-    memory as long as the log does.
-    """
-    return frame.with_columns(
-        (pl.col(name) + "").alias(name)
-        for name, dtype in frame.schema.items()
-        if dtype == pl.String
-    )
-
-
-def _odd(values: pl.Series) -> bool:
-    """Whether some value holds a line feed or a "<" (which XML would not take as it is)."""
-    return bool(
-        (values.str.contains("\n", literal=True) | values.str.contains("<", literal=True)).any()
-    )
-
-
-def _unescaped(values: pl.Series) -> pl.Series:
-    """Attribute values as XML reads them: entities replaced, tabs and line feeds as spaces."""
-    if values.str.contains("<|&#").any():
-        raise Unsure("markup or character reference in a value")
-    named = values.str.count_matches("&(lt|gt|amp|quot|apos);").sum()
-    if named != values.str.count_matches("&", literal=True).sum():
-        raise Unsure("unknown entity")
-    values = values.str.replace_all("[\t\n]", " ")
-    for entity, char in ENTITIES.items():
-        values = values.str.replace_all(entity, char, literal=True)
-    return values.str.replace_all("&amp;", "&", literal=True)
-
-
-def _wide(
-    rows: pl.DataFrame, index: str, key_names: list[str], kinds: dict[str, str], count: int
-) -> pl.DataFrame:
-    """One row per event (or trace), one column per name: [trace number, names…, index].
-
-    The first name is the one every row must have (activity, case); a name twice in one
-    event or trace: the last counts. Names are in the order first seen, and their types
-    noted as the streaming reader notes them.
-    """
-    distinct = list(dict.fromkeys(key_names))
-    name_of = pl.Series([distinct.index(n) for n in key_names], dtype=pl.Int32)
-    rows = rows.with_columns(pl.lit(name_of).gather(pl.col("key")).alias("name"))
-    seen = rows.select((pl.col("name") * 16 + pl.col("kind")).unique(maintain_order=True))
-    order: list[str] = []
-    for code in seen.to_series().to_list():
-        name = distinct[code // 16]
-        kind_seen(kinds, name, KINDS[code % 16])
-        if name not in order:
-            order.append(name)
-    first = ACTIVITY if index == POSITION else CASE
-    if first not in order:
-        raise Unsure(f"{first} missing")
-    regular = _regular(rows, index, distinct, count)
-    if regular is not None:
-        return regular.select(*dict.fromkeys([TRACE_NO, *order, index]))
-    parts = rows.partition_by("name", as_dict=True, include_key=False)
-    frame: pl.DataFrame | None = None
-    for name in [first, *(n for n in order if n != first)]:
-        part = parts[(distinct.index(name),)]
-        if (part[index].diff() == 0).any():
-            part = part.unique(index, keep="last", maintain_order=True)
-        if frame is None:
-            if part.height != count:
-                raise Unsure(f"{first} missing")  # events without activity, traces without name
-            frame = part.select(*dict.fromkeys([TRACE_NO, index]), pl.col("value").alias(name))
-        elif part.height == count:
-            frame = frame.with_columns(part["value"].alias(name))
-        else:
-            part = part.select(index, pl.col("value").alias(name))
-            frame = frame.join(part, on=index, how="left", maintain_order="left")
-    assert frame is not None
-    return frame.select(*dict.fromkeys([TRACE_NO, *order, index]))
-
-
-def _regular(
-    rows: pl.DataFrame, index: str, distinct: list[str], count: int
-) -> pl.DataFrame | None:
-    """The wide frame by reshaping, when every event (trace) has the same keys in the same order.
-
-    Generated logs mostly do; then no partitioning or joining is needed. None otherwise.
-    """
-    if not count or rows.height % count:
-        return None
-    width = rows.height // count
-    pattern = rows["name"].head(width)
-    if pattern.n_unique() != width:
-        return None
-    step = pl.int_range(pl.len())
-    aligned = rows.select(
-        (pl.col("name") == pl.lit(pattern).gather(step % width)).all(),
-        (pl.col(index) == pl.col(index).first() + step // width).all(),
-    ).row(0)
-    if not all(aligned):
-        return None
-    grid = rows["value"].reshape((-1, width))
-    ids = [rows[c].gather_every(width) for c in dict.fromkeys([TRACE_NO, index])]
-    names = pattern.to_list()
-    return pl.DataFrame([*ids, *(grid.arr.get(i).alias(distinct[c]) for i, c in enumerate(names))])
+    trace_frame = wide(rows, TRACE_NO, trace_names, trace_kinds, traces)
+    return _Chunk(owned(chunk), owned(trace_frame), events, traces, event_kinds, trace_kinds)

@@ -39,6 +39,10 @@ TRACE_NO = "__trace__"
 LINE = "__line__"
 
 
+class Unsure(Exception):
+    """Not in the layout the vectorised reader handles: the streaming reader reads it."""
+
+
 def column_name(key: str) -> str:
     """Canonical name for the standard keys; a key that clashes with one gets a trailing "_"."""
     if key in EVENT_KEYS:
