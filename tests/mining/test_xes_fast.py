@@ -191,7 +191,8 @@ def test_dates_read_as_the_first_format_that_fits(fraction: str) -> None:
         "2024-02-30T00:00:00+00:00", "2024-01-01T10:00:00+00:0a", "2024-01-01T10:00:00.-5+00:00",
     ]  # fmt: skip
     same_shape = [f"2024-0{m}-1{m}T0{m}:3{m}:0{m}{fraction}+0{m}:{m}5" for m in range(1, 10)]
-    for values in (same_shape, same_shape + odd):
+    same_zone = [f"2024-0{m}-1{m}T0{m}:3{m}:0{m}{fraction}-05:30" for m in range(1, 10)]
+    for values in (same_shape, same_zone, same_shape + odd, [None, *same_zone, ""], odd):
         texts = pl.Series("t", values, dtype=pl.String)
         text = pl.col("t").str.strip_chars().str.replace(r"[Zz]$", "+00:00").str.replace(" ", "T")
         expected = texts.to_frame().select(

@@ -8,7 +8,9 @@ way for both, so that the two give identical logs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import timedelta
 
 import polars as pl
 
@@ -93,12 +95,17 @@ def parse_dates(texts: pl.Series) -> pl.Series:
 def _with_offset(text: pl.Series) -> pl.Series:
     """``…THH:MM:SS[.f]+HH:MM`` read as the first format reads it; null for anything else."""
     offset = text.str.tail(6)
+    naive = _local_time(text.str.head(-6))
+    one = offset.drop_nulls().head(1).to_list()
+    if one and re.fullmatch(r"[+-]([01]\d|2[0-3]):[0-5]\d", one[0]) and (offset == one[0]).all():
+        # One offset for the whole column, as most files have: one shift for all.
+        east = (int(one[0][1:3]) * 60 + int(one[0][4:6])) * (-1 if one[0][0] == "-" else 1)
+        return (naive - timedelta(minutes=east)).dt.replace_time_zone("UTC")
     sign = offset.str.head(1)
     hours = offset.str.slice(1, 2).cast(pl.Int64, strict=False)
     minutes = offset.str.slice(4, 2).cast(pl.Int64, strict=False)
     fits = (offset.str.slice(3, 1) == ":") & sign.is_in(["+", "-"]) & (hours < 24) & (minutes < 60)
     shift = (hours * 60 + minutes) * (1 - 2 * (sign == "-").cast(pl.Int64))
-    naive = _local_time(text.str.head(-6))
     shifted = naive - pl.select(pl.duration(minutes=pl.lit(shift.set(~fits, None)))).to_series()
     return shifted.dt.replace_time_zone("UTC")
 
