@@ -81,31 +81,32 @@ def variants(log: EventLog) -> pl.DataFrame:
     # hash but not the other would show as more groups by both than by either: then
     # the exact way. (Sums wrap around 2**64, which keeps differences exact.)
     seeds = (11, 23)
-    steps = frame.select(
-        _first_of_case().alias("first"),
-        _first_of_case().shift(-1, fill_value=True).alias("last"),
-        ACTIVITY,
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
-    )
-    steps = steps.with_columns(
-        (pl.col("row") - pl.when("first").then("row").forward_fill()).alias("position")
-    )
+    last = _first_of_case().shift(-1, fill_value=True)
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
     # Hashing the activity's hash with its position again: a mere weight per position
     # would let sequences like abba and baab add up alike.
-    position = pl.col("position").cast(pl.UInt64)
-    steps = steps.with_columns(
-        (pl.col(ACTIVITY).hash(s) ^ position).hash(s).alias(f"x{s}") for s in seeds
+    position = (pl.col("row") - pl.when("first").then("row").forward_fill()).cast(pl.UInt64)
+    ends = (
+        frame.lazy()
+        .select(_first_of_case().alias("first"), last.alias("last"), ACTIVITY, row.alias("row"))
+        .select(
+            *(
+                (pl.col(ACTIVITY).hash(s) ^ position)
+                .hash(s)
+                .cum_sum()
+                .filter("last")
+                .alias(f"h{s}")
+                for s in seeds
+            ),
+            pl.col("row").filter("last").alias("end"),
+        )
+        .collect()
     )
-    steps = steps.with_columns(pl.col(f"x{s}").cum_sum().alias(f"r{s}") for s in seeds)
-    cases = steps.select(
-        *(
-            (
-                pl.col(f"r{s}").filter("last") - (pl.col(f"r{s}") - pl.col(f"x{s}")).filter("first")
-            ).alias(f"h{s}")
-            for s in seeds
-        ),
-        (pl.col("position").filter("last") + 1).alias("length"),
-        pl.col("row").filter("first").alias("start"),
+    start = pl.col("end").shift(1, fill_value=-1) + 1
+    cases = ends.select(
+        *((pl.col(f"h{s}") - pl.col(f"h{s}").shift(1, fill_value=0)).alias(f"h{s}") for s in seeds),
+        (pl.col("end") - start + 1).alias("length"),
+        start.alias("start"),
     )
     counted = cases.group_by("h11", "h23", "length").agg(
         pl.len().cast(pl.Int64).alias("cases"), pl.col("start").first()
