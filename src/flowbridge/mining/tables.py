@@ -220,12 +220,14 @@ def _read(
         names = lazy.collect_schema().names()
         mapping = resolve_columns(names, explicit, where=source)
         require_roles(mapping, names, where=source)
-        lazy = lazy.with_row_index(_ROW)
+        timed = [role for role in ("timestamp", "start_timestamp") if role in mapping]
+        # The first rows of the time columns, read once (before the row index, which
+        # would make Polars read on).
+        head = lazy.select(mapping[r] for r in timed).head(SAMPLE_SIZE * 2).collect()
         formats: dict[str, TimeFormat] = {
-            role: _format_of(lazy, mapping[role])
-            for role in ("timestamp", "start_timestamp")
-            if role in mapping
+            role: _format_of(lazy, head, mapping[role]) for role in timed
         }
+        lazy = lazy.with_row_index(_ROW)
         frame = lazy.select(_columns(names, mapping, formats, timezone)).collect()
     except pl.exceptions.PolarsError as error:
         raise LogError(
@@ -244,11 +246,10 @@ def _read(
     return from_frame(frame, source=source, report=report)
 
 
-def _format_of(lazy: pl.LazyFrame, column: str) -> TimeFormat:
+def _format_of(lazy: pl.LazyFrame, head: pl.DataFrame, column: str) -> TimeFormat:
     present = _present(pl.col(column), lazy.collect_schema()[column])
     # The first rows usually hold the sample; the whole column is searched only when not.
-    head = lazy.select(pl.col(column)).head(SAMPLE_SIZE * 2).collect()
-    values = head.filter(present).head(SAMPLE_SIZE).to_series()
+    values = head.select(column).filter(present).head(SAMPLE_SIZE).to_series()
     if values.len() < SAMPLE_SIZE and head.height == SAMPLE_SIZE * 2:
         sample = lazy.select(pl.col(column)).filter(present)
         values = sample.head(SAMPLE_SIZE).collect().to_series()
