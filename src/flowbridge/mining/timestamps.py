@@ -20,8 +20,10 @@ guess.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 
 import polars as pl
 
@@ -50,6 +52,8 @@ class TimeFormat:
     key: str
     label: str
     native: str | None = None
+    # The "+HH:MM" every sampled value ends with, when the native pattern ends in one.
+    offset: str | None = None
 
     @property
     def is_epoch(self) -> bool:
@@ -104,7 +108,8 @@ def detect_format(sample: pl.Series, *, where: str = "") -> TimeFormat:
         raise LogError(
             "timestamps not understood", where=where, examples=text.head(MAX_EXAMPLES).to_list()
         )
-    return TimeFormat(best.key, best.label, _native_for(frame, best.key))
+    native = _native_for(frame, best.key)
+    return TimeFormat(best.key, best.label, native, _one_offset(text, native))
 
 
 def timestamp_expr(column: pl.Expr, fmt: TimeFormat, timezone: str = "UTC") -> pl.Expr:
@@ -119,7 +124,7 @@ def timestamp_expr(column: pl.Expr, fmt: TimeFormat, timezone: str = "UTC") -> p
         micros = (number * scale).round(0).cast(pl.Int64, strict=False)
         return pl.from_epoch(micros, time_unit="us").dt.replace_time_zone("UTC")
     if fmt.native is not None:
-        return _native(column, fmt.native, timezone)
+        return _native(column, fmt.native, timezone, fmt.offset)
     return _generic(column, fmt.key, timezone)
 
 
@@ -189,8 +194,26 @@ def _localize(naive: pl.Expr, timezone: str) -> pl.Expr:
     ).dt.convert_time_zone("UTC")
 
 
-def _native(column: pl.Expr, pattern: str, timezone: str) -> pl.Expr:
+def _one_offset(sample: pl.Series, native: str | None) -> str | None:
+    if native is None or not native.endswith("%:z"):
+        return None
+    offsets = sample.str.strip_chars().str.tail(6).unique().to_list()
+    if len(offsets) == 1 and re.fullmatch(r"[+-]([01]\d|2[0-3]):[0-5]\d", offsets[0]):
+        return str(offsets[0])
+    return None
+
+
+def _native(column: pl.Expr, pattern: str, timezone: str, offset: str | None = None) -> pl.Expr:
     text = column.str.strip_chars()
+    if offset is not None and pattern.endswith("%:z"):
+        # One offset in the sample: values ending in it are read as local times and shifted
+        # once; any other value is null here and gets the lenient parse.
+        east = (int(offset[1:3]) * 60 + int(offset[4:6])) * (-1 if offset[0] == "-" else 1)
+        local = text.str.head(-6).str.strptime(
+            pl.Datetime("us"), pattern.removesuffix("%:z"), strict=False, cache=False
+        )
+        shifted = (local - timedelta(minutes=east)).dt.replace_time_zone("UTC")
+        return pl.when(text.str.ends_with(offset)).then(shifted)
     if pattern.endswith("%:z"):
         return _with_offset(text, pattern.removesuffix("%:z"))
     if pattern.endswith("z"):
