@@ -313,15 +313,21 @@ def _native_for(frame: pl.DataFrame, key: str) -> str | None:
     offset cannot pass by accident.
     """
     candidates = _native_candidates(key)
-    fits = set(range(len(candidates)))
+    # Patterns that cannot read the first few values are not tried on the whole sample.
+    few = frame.head(8).select(
+        _native(pl.col("t"), pattern, "UTC").is_not_null().all().alias(str(i))
+        for i, pattern in enumerate(candidates)
+    )
+    fits = {i for i in range(len(candidates)) if few[str(i)].item()}
     for zone in ("UTC", "Asia/Kathmandu"):
+        if not fits:
+            return None
         expected = frame.select(_generic(pl.col("t"), key, zone).alias("t"))["t"]
         if expected.null_count():
             return None
         # All candidates in one pass over the sample.
         tried = frame.select(
-            _native(pl.col("t"), pattern, zone).alias(str(i))
-            for i, pattern in enumerate(candidates)
+            _native(pl.col("t"), candidates[i], zone).alias(str(i)) for i in sorted(fits)
         )
-        fits &= {i for i in range(len(candidates)) if tried[str(i)].equals(expected)}
+        fits = {i for i in fits if tried[str(i)].equals(expected)}
     return candidates[min(fits)] if fits else None
