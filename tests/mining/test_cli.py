@@ -182,6 +182,21 @@ def test_mine_reads_gzipped_xes(shared_data: Path) -> None:
     assert (document["events"], document["cases"]) == (21348, 4580)
 
 
+def read_all(fd: int) -> str:
+    """Everything written to the terminal so far: a pty hands it over in pieces."""
+    os.set_blocking(fd, False)
+    pieces = []
+    while True:
+        try:
+            piece = os.read(fd, 65536)
+        except BlockingIOError:
+            break
+        if not piece:
+            break
+        pieces.append(piece)
+    return b"".join(pieces).decode()
+
+
 def test_progress_bar_draws_on_a_terminal_and_clears_its_line(requests_csv: Path) -> None:
     leader, follower = pty.openpty()
     try:
@@ -190,7 +205,7 @@ def test_progress_bar_draws_on_a_terminal_and_clears_its_line(requests_csv: Path
             shown = ProgressBar("requests.csv", terminal, delay=0, clock=lambda: next(ticks))
             log = read_log(requests_csv, COLUMNS, None, shown)
             shown.close()
-        drawn = os.read(leader, 65536).decode()
+        drawn = read_all(leader)
     finally:
         os.close(leader)
         os.close(follower)
