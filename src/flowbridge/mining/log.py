@@ -100,8 +100,25 @@ def from_frame(
     for column in (RESOURCE, DEPARTMENT, LIFECYCLE):
         if column in names:
             casts.append(pl.col(column).cast(pl.String))
-    events = lazy.with_columns(casts).sort([CASE, TIMESTAMP, POSITION]).collect()
+    events = lazy.with_columns(casts).collect()
+    # Exports are often in case order already; checking costs one pass, sorting several.
+    if not _in_order(events):
+        events = events.sort([CASE, TIMESTAMP, POSITION])
     return EventLog(events, source, report or ImportReport())
+
+
+def _in_order(events: pl.DataFrame) -> bool:
+    """Whether rows already follow case, timestamp and position (no nulls in the first two)."""
+    if events.height < 2:
+        return True
+    if events[CASE].null_count() or events[TIMESTAMP].null_count():
+        return False  # a sort puts nulls first; leave that to it
+    case, time, position = pl.col(CASE), pl.col(TIMESTAMP), pl.col(POSITION)
+    following = (case.shift(-1) > case) | (
+        (case.shift(-1) == case)
+        & ((time.shift(-1) > time) | ((time.shift(-1) == time) & (position.shift(-1) > position)))
+    )
+    return bool(events.select(following.head(events.height - 1).all()).item())
 
 
 def _as_utc(column: str, dtype: pl.DataType) -> pl.Expr:
