@@ -6,15 +6,12 @@ import itertools
 import json
 import os
 import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from flowbridge.mining.cli import ProgressBar, bar, columns, read_log
-
-FLOWBRIDGE = Path(sys.executable).parent / "flowbridge"
+from tests.mining.cli_support import mine, modules_of_django_after
 
 # Six cases of a request → approve / reject flow, one with a second approval.
 ROWS = """ticket,step,done_at,who
@@ -28,21 +25,6 @@ R3,reject,2024-03-06 09:00:00,bob
 """
 COLUMNS = {"case": "ticket", "activity": "step", "timestamp": "done_at"}
 MAPPING = ["--case", "ticket", "--activity", "step", "--timestamp", "done_at"]
-
-
-def without_django() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-
-
-def mine(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(FLOWBRIDGE), "mine", *args],
-        env=without_django(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -109,25 +91,7 @@ def test_mine_reports_skipped_rows(tmp_path: Path) -> None:
 
 
 def test_mine_does_not_import_django(requests_csv: Path) -> None:
-    code = (
-        "import sys\n"
-        "from flowbridge.cli import main\n"
-        "try:\n"
-        f"    main(['mine', {str(requests_csv)!r}, *{MAPPING!r}])\n"
-        "except SystemExit as done:\n"
-        "    assert done.code == 0, done.code\n"
-        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
-        "assert not loaded, loaded\n"
-        "print('no django')\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=without_django(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = modules_of_django_after([str(requests_csv), *MAPPING])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("no django")
 

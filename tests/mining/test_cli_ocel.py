@@ -4,23 +4,11 @@ flattened on it exactly as the library does."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from flowbridge.mining.discovery import summary
 from flowbridge.mining.ocel import ocel_object_types, read_ocel
-
-
-def mine(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flowbridge.cli", "mine", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-    )
+from tests.mining.cli_support import mine
 
 
 def test_an_ocel_file_without_object_type_lists_the_types(shared_data: Path) -> None:

@@ -3,14 +3,11 @@ Django, in the user's language."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-FLOWBRIDGE = Path(sys.executable).parent / "flowbridge"
+from tests.mining.cli_support import mine, modules_of_django_after
 
 ROWS = """工单,步骤,完成时间,部门
 R1,提交申请,2024-03-05 09:00:00,销售部
@@ -32,24 +29,6 @@ MAPPING = [
     "--department",
     "部门",
 ]
-
-
-def environment(language: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "LANGUAGE")}
-    if language:
-        env["LANG"] = language
-    return env
-
-
-def mine(*args: str, language: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(FLOWBRIDGE), "mine", *args],
-        env=environment(language),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -102,24 +81,6 @@ def test_report_into_a_missing_folder_fails_before_reading() -> None:
 
 def test_report_does_not_import_django(requests_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    code = (
-        "import sys\n"
-        "from flowbridge.cli import main\n"
-        "try:\n"
-        f"    main(['mine', {str(requests_csv)!r}, *{MAPPING!r}, '--report', {str(out)!r}])\n"
-        "except SystemExit as done:\n"
-        "    assert done.code == 0, done.code\n"
-        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
-        "assert not loaded, loaded\n"
-        "print('no django')\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = modules_of_django_after([str(requests_csv), *MAPPING, "--report", str(out)])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("no django") and out.is_file()
