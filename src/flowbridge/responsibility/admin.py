@@ -7,25 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from flowbridge.core.readonly_admin import ReadOnlyAdmin
 from flowbridge.responsibility.models import (
     CoreProcess,
     ResponsibilityAssignment,
     ResponsibilityStep,
     ResponsibilityVersion,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Shows rows; never adds, changes or deletes them (versions are immutable)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class StepInline(admin.TabularInline):  # type: ignore[type-arg]
