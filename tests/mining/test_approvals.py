@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from flowbridge.cases.export import CSV_COLUMNS
 from flowbridge.mining.approvals import approval_activities, redundant_approvals
 from flowbridge.mining.errors import LogError
 from flowbridge.mining.log import EventLog, from_frame
@@ -284,20 +285,7 @@ def engine_rows(case: str, director: str, day: int) -> list[list[str]]:
 
 
 def test_the_engine_export_shape_reads_decisions_from_its_attributes(tmp_path: Path) -> None:
-    header = [
-        "case_id",
-        "activity",
-        "activity_id",
-        "lifecycle",
-        "timestamp",
-        "resource",
-        "resource_name",
-        "department",
-        "process",
-        "version",
-        "operation",
-        "attributes",
-    ]
+    header = list(CSV_COLUMNS)  # the engine's own export, so the test follows it when it changes
     path = tmp_path / "engine.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
